@@ -1,0 +1,34 @@
+//! Cryptographic building blocks: key derivation ([`kdf`]), authenticated
+//! encryption ([`aead`]) and the generation of credential values ([`token`]).
+//! Nothing here knows about SQLite or files.
+
+pub mod aead;
+pub mod kdf;
+pub mod token;
+
+use zeroize::Zeroizing;
+
+/// A 256-bit symmetric key that is wiped from memory when dropped.
+pub type Key = Zeroizing<[u8; 32]>;
+
+/// A fresh random key from the operating system's CSPRNG.
+pub fn random_key() -> Key {
+    let mut key = Zeroizing::new([0u8; 32]);
+    random_bytes(&mut key[..]);
+    key
+}
+
+/// Fills `buf` from the operating system's CSPRNG.
+pub fn random_bytes(buf: &mut [u8]) {
+    use rand::RngCore;
+    rand::rngs::OsRng.fill_bytes(buf);
+}
+
+/// An unkeyed BLAKE2b-256 checksum. Used to tell header damage from a wrong
+/// passphrase; it is not an authenticator (the AEAD is).
+pub fn checksum(data: &[u8]) -> [u8; 32] {
+    use blake2::Digest;
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&blake2::Blake2b::<blake2::digest::consts::U32>::digest(data));
+    out
+}

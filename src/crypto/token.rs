@@ -1,0 +1,198 @@
+//! Credential values in the shapes the platform issues, and fingerprints
+//! that identify a value without revealing it.
+//!
+//! Every random character comes from the OS CSPRNG through `rand`'s
+//! `Alphanumeric` distribution, which uses rejection sampling and so has no
+//! modulo bias.
+
+use base64::Engine as _;
+use blake2::digest::Mac;
+use rand::Rng;
+use rand::distributions::Alphanumeric;
+use zeroize::Zeroizing;
+
+/// A secret string that is wiped from memory when dropped and never shown by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    /// Wraps a value that is already secret.
+    pub fn new(value: String) -> Self {
+        Secret(Zeroizing::new(value))
+    }
+
+    /// The secret value. Call only to print it once or to store it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Length of an API key (consumer key).
+pub const API_KEY_LEN: usize = 25;
+/// Length of an API secret (consumer secret).
+pub const API_SECRET_LEN: usize = 50;
+/// Length of the random part of an access token.
+pub const ACCESS_TOKEN_RANDOM_LEN: usize = 40;
+/// Length of an access token secret.
+pub const ACCESS_SECRET_LEN: usize = 45;
+/// Length of the alphanumeric tail of a bearer token.
+pub const BEARER_TAIL_LEN: usize = 50;
+
+/// `n` random ASCII letters and digits.
+pub fn alphanumeric(n: usize) -> Secret {
+    let mut s = String::with_capacity(n);
+    s.extend(
+        rand::rngs::OsRng
+            .sample_iter(&Alphanumeric)
+            .take(n)
+            .map(char::from),
+    );
+    Secret::new(s)
+}
+
+/// A new API key.
+pub fn api_key() -> Secret {
+    alphanumeric(API_KEY_LEN)
+}
+
+/// A new API secret.
+pub fn api_secret() -> Secret {
+    alphanumeric(API_SECRET_LEN)
+}
+
+/// A new access token for the user `owner_id`: `<owner id>-<40 alphanumerics>`.
+pub fn access_token(owner_id: u64) -> Secret {
+    let tail = alphanumeric(ACCESS_TOKEN_RANDOM_LEN);
+    Secret::new(format!("{owner_id}-{}", tail.expose()))
+}
+
+/// A new access token secret.
+pub fn access_token_secret() -> Secret {
+    alphanumeric(ACCESS_SECRET_LEN)
+}
+
+/// A new bearer token for app `app_id`, shaped as the platform issues them:
+/// the URL-encoded base64 of 16 zero bytes, the app ID (8 bytes little-endian)
+/// and 20 random bytes, followed by 50 alphanumerics.
+pub fn bearer_token(app_id: u64) -> Secret {
+    let mut raw = Zeroizing::new([0u8; 44]);
+    raw[16..24].copy_from_slice(&app_id.to_le_bytes());
+    super::random_bytes(&mut raw[24..]);
+    let b64 = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(&raw[..]));
+    let mut out = String::with_capacity(b64.len() + 8 + BEARER_TAIL_LEN);
+    for c in b64.chars() {
+        match c {
+            '+' => out.push_str("%2B"),
+            '/' => out.push_str("%2F"),
+            '=' => out.push_str("%3D"),
+            c => out.push(c),
+        }
+    }
+    out.push_str(alphanumeric(BEARER_TAIL_LEN).expose());
+    Secret::new(out)
+}
+
+/// A short keyed fingerprint of `value`: the first 8 bytes of BLAKE2b-MAC
+/// under the store's fingerprint key, in hex. Being keyed, it cannot be used
+/// to test guesses of the secret without the store's key.
+pub fn fingerprint(key: &[u8], value: &str) -> String {
+    let mut mac = blake2::Blake2bMac::<blake2::digest::consts::U8>::new_from_slice(key)
+        .expect("a 32-byte key is a valid BLAKE2b key");
+    mac.update(value.as_bytes());
+    let tag = mac.finalize().into_bytes();
+    tag.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alnum(s: &str) -> bool {
+        s.bytes().all(|b| b.is_ascii_alphanumeric())
+    }
+
+    #[test]
+    fn shapes_follow_the_platform() {
+        let k = api_key();
+        assert_eq!(k.expose().len(), 25);
+        assert!(alnum(k.expose()));
+        let s = api_secret();
+        assert_eq!(s.expose().len(), 50);
+        assert!(alnum(s.expose()));
+        let t = access_token(1234567890);
+        let (id, tail) = t.expose().split_once('-').unwrap();
+        assert_eq!(id, "1234567890");
+        assert_eq!(tail.len(), 40);
+        assert!(alnum(tail));
+        let ts = access_token_secret();
+        assert_eq!(ts.expose().len(), 45);
+        assert!(alnum(ts.expose()));
+    }
+
+    #[test]
+    fn bearer_token_encodes_zero_prefix_and_app_id() {
+        let b = bearer_token(42);
+        let v = b.expose();
+        assert!(v.starts_with("AAAAAAAAAAAAAAAAAAAAA"), "{v}");
+        let (encoded, tail) = v.split_at(v.len() - 50);
+        assert!(alnum(tail));
+        let b64 = encoded
+            .replace("%2B", "+")
+            .replace("%2F", "/")
+            .replace("%3D", "=");
+        assert!(!b64.contains('%'));
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        assert_eq!(raw.len(), 44);
+        assert_eq!(&raw[..16], &[0u8; 16]);
+        assert_eq!(&raw[16..24], &42u64.to_le_bytes());
+    }
+
+    #[test]
+    fn values_are_random() {
+        assert_ne!(api_key(), api_key());
+        assert_ne!(bearer_token(1), bearer_token(1));
+    }
+
+    #[test]
+    fn alphabet_is_used_evenly() {
+        // 62 symbols over 620,000 draws: each should appear ~10,000 times
+        // (standard deviation ~100). A byte-modulo-62 generator would give the
+        // first 8 symbols ~12,100; the ±10% bound catches that and is ten
+        // standard deviations wide, so it does not fail by chance.
+        let s = alphanumeric(620_000);
+        let mut counts = std::collections::HashMap::new();
+        for c in s.expose().chars() {
+            *counts.entry(c).or_insert(0u32) += 1;
+        }
+        assert_eq!(counts.len(), 62);
+        for (c, n) in counts {
+            assert!((9_000..=11_000).contains(&n), "{c} drawn {n} times");
+        }
+    }
+
+    #[test]
+    fn fingerprint_is_keyed_short_and_not_a_prefix() {
+        let v = "abcdefghijklmnopqrstuvwxy";
+        let a = fingerprint(&[1; 32], v);
+        assert_eq!(a.len(), 16);
+        assert_eq!(a, fingerprint(&[1; 32], v));
+        assert_ne!(a, fingerprint(&[2; 32], v));
+        assert!(!v.contains(&a));
+    }
+
+    #[test]
+    fn debug_redacts() {
+        let s = api_secret();
+        let d = format!("{s:?}");
+        assert!(!d.contains(s.expose()));
+        assert!(d.contains("redacted"));
+    }
+}

@@ -1,0 +1,347 @@
+//! The value rules of the spec: lengths, characters, URLs and icons.
+//! Every function returns the accepted value or an [`Error`] of kind
+//! `Invalid` (exit 9) whose message names the field and the rule.
+
+use crate::error::{Error, Result};
+use std::ffi::OsStr;
+use url::Url;
+
+/// Longest project name.
+pub const PROJECT_NAME_MAX: usize = 64;
+/// Longest app name.
+pub const APP_NAME_MAX: usize = 32;
+/// Shortest app description, when one is set.
+pub const APP_DESCRIPTION_MIN: usize = 10;
+/// Longest app description, use case, project description and suspension reason.
+pub const TEXT_MAX: usize = 200;
+/// Longest organization name.
+pub const ORGANIZATION_NAME_MAX: usize = 100;
+/// Longest URL.
+pub const URL_MAX: usize = 2048;
+/// Most callback URLs an app may have.
+pub const CALLBACK_URLS_MAX: usize = 10;
+/// Largest icon in bytes (700 KiB).
+pub const ICON_MAX_BYTES: usize = 700 * 1024;
+/// Longest owner handle.
+pub const HANDLE_MAX: usize = 15;
+
+/// Schemes that cannot be OAuth callbacks: they run code, name local files,
+/// or belong to other protocols.
+const FORBIDDEN_CALLBACK_SCHEMES: &[&str] = &[
+    "about", "blob", "chrome", "data", "file", "ftp", "ftps", "gopher", "imap", "irc", "jar",
+    "javascript", "ldap", "ldaps", "mailto", "news", "nntp", "pop", "sftp", "sip", "sips", "sms",
+    "smb", "ssh", "tel", "telnet", "urn", "vbscript", "view-source", "ws", "wss",
+];
+
+/// Converts a command-line value to text, refusing invalid UTF-8 and control characters.
+pub fn text(field: &str, value: &OsStr) -> Result<String> {
+    let Some(s) = value.to_str() else {
+        return Err(Error::invalid(format!("{field} is not valid UTF-8")));
+    };
+    check_chars(field, s)?;
+    Ok(s.to_string())
+}
+
+fn check_chars(field: &str, s: &str) -> Result<()> {
+    if s.chars().any(char::is_control) {
+        return Err(Error::invalid(format!(
+            "{field} contains a control character (such as a newline or tab)"
+        ))
+        .with_hint("use plain single-line text"));
+    }
+    Ok(())
+}
+
+fn check_len(field: &str, s: &str, min: usize, max: usize) -> Result<()> {
+    let n = s.chars().count();
+    if n < min || n > max {
+        let range = if min == max {
+            format!("{min}")
+        } else if min == 0 {
+            format!("at most {max}")
+        } else {
+            format!("{min}–{max}")
+        };
+        return Err(Error::invalid(format!(
+            "{field} must be {range} characters long, got {n}"
+        )));
+    }
+    Ok(())
+}
+
+/// A name: `max` characters at most, not empty, no surrounding spaces, and not
+/// all digits (a number on the command line always means an ID).
+pub fn name(field: &str, s: &str, max: usize) -> Result<String> {
+    check_chars(field, s)?;
+    check_len(field, s, 1, max)?;
+    if s.trim() != s {
+        return Err(Error::invalid(format!(
+            "{field} {s:?} starts or ends with a space"
+        )));
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid(format!(
+            "{field} {s:?} is all digits, which would read as an ID"
+        ))
+        .with_hint("add a letter to the name"));
+    }
+    Ok(s.to_string())
+}
+
+/// A project name.
+pub fn project_name(s: &str) -> Result<String> {
+    name("project name", s, PROJECT_NAME_MAX)
+}
+
+/// An app name.
+pub fn app_name(s: &str) -> Result<String> {
+    name("app name", s, APP_NAME_MAX)
+}
+
+/// Optional free text of at most `max` characters; empty means "not set".
+pub fn optional_text(field: &str, s: &str, min: usize, max: usize) -> Result<Option<String>> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    check_chars(field, s)?;
+    check_len(field, s, min, max)?;
+    Ok(Some(s.to_string()))
+}
+
+/// Required free text of 1..=`max` characters.
+pub fn required_text(field: &str, s: &str, max: usize) -> Result<String> {
+    check_chars(field, s)?;
+    if s.trim().is_empty() {
+        return Err(Error::invalid(format!("{field} must not be empty")));
+    }
+    check_len(field, s, 1, max)?;
+    Ok(s.to_string())
+}
+
+/// An owner handle: 1–15 letters, digits or underscores.
+pub fn handle(s: &str) -> Result<String> {
+    if s.is_empty()
+        || s.len() > HANDLE_MAX
+        || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Err(Error::invalid(format!(
+            "owner handle {s:?} must be 1–{HANDLE_MAX} letters, digits or underscores"
+        )));
+    }
+    Ok(s.to_string())
+}
+
+fn parse_url(field: &str, s: &str) -> Result<Url> {
+    check_chars(field, s)?;
+    if s.len() > URL_MAX {
+        return Err(Error::invalid(format!(
+            "{field} is longer than {URL_MAX} characters"
+        )));
+    }
+    if s.chars().any(char::is_whitespace) {
+        return Err(Error::invalid(format!("{field} {s:?} contains a space"))
+            .with_hint("percent-encode spaces as %20"));
+    }
+    Url::parse(s).map_err(|e| {
+        Error::invalid(format!("{field} {s:?} is not an absolute URL ({e})"))
+            .with_hint("write the full URL, such as https://example.com/page")
+    })
+}
+
+/// An optional web URL (absolute http or https); empty means "not set".
+pub fn web_url(field: &str, s: &str) -> Result<Option<String>> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let url = parse_url(field, s)?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(Error::invalid(format!(
+            "{field} {s:?} must be an http or https URL with a host"
+        )));
+    }
+    Ok(Some(s.to_string()))
+}
+
+/// A callback URL, kept exactly as written.
+pub fn callback_url(s: &str) -> Result<String> {
+    let field = "callback URL";
+    let url = parse_url(field, s)?;
+    let scheme = url.scheme();
+    if FORBIDDEN_CALLBACK_SCHEMES.contains(&scheme) {
+        return Err(Error::invalid(format!(
+            "{field} {s:?} uses the scheme {scheme:?}, which cannot be a callback"
+        ))
+        .with_hint("use http, https or your app's own scheme such as myapp://callback"));
+    }
+    if s.contains('#') {
+        return Err(Error::invalid(format!(
+            "{field} {s:?} has a fragment (#…), which callbacks cannot carry"
+        )));
+    }
+    let host = url.host_str().unwrap_or("");
+    if host.is_empty() {
+        return Err(Error::invalid(format!(
+            "{field} {s:?} has no host"
+        ))
+        .with_hint("write it as scheme://host/path, such as myapp://callback"));
+    }
+    let bare = host.trim_end_matches('.');
+    if bare.eq_ignore_ascii_case("localhost") || bare.to_ascii_lowercase().ends_with(".localhost") {
+        return Err(Error::invalid(format!(
+            "{field} {s:?} uses the host localhost"
+        ))
+        .with_hint("use 127.0.0.1 instead of localhost"));
+    }
+    Ok(s.to_string())
+}
+
+/// A list of callback URLs: at most ten, each valid, no duplicates.
+pub fn callback_urls(urls: &[String]) -> Result<()> {
+    if urls.len() > CALLBACK_URLS_MAX {
+        return Err(Error::invalid(format!(
+            "an app may have at most {CALLBACK_URLS_MAX} callback URLs, this would make {}",
+            urls.len()
+        ))
+        .with_hint("remove some with --remove-callback-url or --clear-callback-urls"));
+    }
+    for (i, u) in urls.iter().enumerate() {
+        callback_url(u)?;
+        if urls[..i].contains(u) {
+            return Err(Error::invalid(format!(
+                "callback URL {u:?} is listed twice"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Image formats accepted as icons, recognised by their magic numbers.
+pub fn icon_format(bytes: &[u8]) -> Result<super::IconFormat> {
+    use super::IconFormat;
+    if bytes.is_empty() {
+        return Err(Error::invalid("icon file is empty").with_hint("use a PNG, JPEG or GIF image"));
+    }
+    if bytes.len() > ICON_MAX_BYTES {
+        return Err(Error::invalid(format!(
+            "icon is {} KiB, more than the limit of {} KiB",
+            bytes.len().div_ceil(1024),
+            ICON_MAX_BYTES / 1024
+        )));
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Ok(IconFormat::Png)
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Ok(IconFormat::Jpeg)
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Ok(IconFormat::Gif)
+    } else {
+        Err(Error::invalid("icon is not a PNG, JPEG or GIF image")
+            .with_hint("convert the image to PNG, JPEG or GIF"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn names_obey_length_digits_spaces_and_control_rules() {
+        assert!(app_name("My App").is_ok());
+        assert!(app_name(&"x".repeat(32)).is_ok());
+        assert!(app_name(&"é".repeat(32)).is_ok(), "characters, not bytes");
+        for bad in ["", &"x".repeat(33), "12345", " lead", "trail ", "a\nb", "a\u{7}b"] {
+            assert_eq!(app_name(bad).unwrap_err().exit_code(), 9, "{bad:?}");
+        }
+        assert!(project_name(&"p".repeat(64)).is_ok());
+        assert!(project_name(&"p".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn invalid_utf8_is_refused() {
+        let e = text("description", OsStr::from_bytes(b"ab\xffcd")).unwrap_err();
+        assert_eq!(e.exit_code(), 9);
+        assert!(e.message().contains("UTF-8"));
+    }
+
+    #[test]
+    fn app_description_is_10_to_200_when_set() {
+        assert_eq!(optional_text("d", "", 10, 200).unwrap(), None);
+        assert!(optional_text("d", "too short", 10, 200).is_err());
+        assert!(optional_text("d", "long enough", 10, 200).is_ok());
+        assert!(optional_text("d", &"x".repeat(201), 10, 200).is_err());
+    }
+
+    #[test]
+    fn web_urls_must_be_absolute_http() {
+        assert!(web_url("website URL", "https://example.com").unwrap().is_some());
+        assert!(web_url("website URL", "").unwrap().is_none());
+        for bad in ["example.com", "ftp://example.com", "/path", "https://", "javascript:alert(1)"] {
+            assert!(web_url("website URL", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn callback_urls_follow_the_spec() {
+        for good in [
+            "https://example.com/cb",
+            "https://example.com/cb/",
+            "http://127.0.0.1:8080/cb",
+            "myapp://callback/path",
+            "com.example.app://oauth",
+        ] {
+            assert_eq!(callback_url(good).unwrap(), good);
+        }
+        for bad in [
+            "https://example.com/cb#frag",
+            "http://localhost/cb",
+            "http://LOCALHOST:3000/",
+            "javascript://x/alert(1)",
+            "data://text/plain",
+            "file:///etc/passwd",
+            "ftp://example.com/",
+            "mailto:a@example.com",
+            "myapp:/no-host",
+            "not a url",
+            "/relative",
+        ] {
+            assert_eq!(callback_url(bad).unwrap_err().exit_code(), 9, "{bad}");
+        }
+    }
+
+    #[test]
+    fn callback_lists_are_limited_and_unique() {
+        let ten: Vec<String> = (0..10).map(|i| format!("https://e.com/{i}")).collect();
+        assert!(callback_urls(&ten).is_ok());
+        let mut eleven = ten.clone();
+        eleven.push("https://e.com/x".into());
+        assert!(callback_urls(&eleven).is_err());
+        let dup = vec!["https://e.com/a".to_string(), "https://e.com/a".to_string()];
+        assert!(callback_urls(&dup).is_err());
+        let slash = vec!["https://e.com/a".to_string(), "https://e.com/a/".to_string()];
+        assert!(callback_urls(&slash).is_ok(), "trailing slash makes a different URL");
+    }
+
+    #[test]
+    fn icons_are_checked_by_magic_and_size() {
+        use crate::model::IconFormat;
+        assert_eq!(icon_format(b"\x89PNG\r\n\x1a\nrest").unwrap(), IconFormat::Png);
+        assert_eq!(icon_format(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap(), IconFormat::Jpeg);
+        assert_eq!(icon_format(b"GIF89a...").unwrap(), IconFormat::Gif);
+        assert!(icon_format(b"").is_err());
+        assert!(icon_format(b"BM bitmap").is_err());
+        let mut big = b"\x89PNG\r\n\x1a\n".to_vec();
+        big.resize(ICON_MAX_BYTES, 0);
+        assert!(icon_format(&big).is_ok());
+        big.push(0);
+        assert!(icon_format(&big).is_err());
+    }
+
+    #[test]
+    fn handles() {
+        assert!(handle("alice_dev").is_ok());
+        assert!(handle("").is_err());
+        assert!(handle("way_too_long_handle").is_err());
+        assert!(handle("bad-char").is_err());
+    }
+}

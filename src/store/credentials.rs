@@ -1,0 +1,372 @@
+//! Credentials: issuing, regenerating and revoking them, and listing their
+//! metadata. Secret values go into the database and come back out of this
+//! module only as the [`IssuedSecrets`] of the command that made them.
+
+use super::{Store, now};
+use crate::crypto::token::{self, Secret};
+use crate::error::{Error, Result};
+use crate::model::{App, CredentialKind, CredentialMeta, CredentialState, Permissions, Status};
+use rusqlite::{OptionalExtension, params};
+
+/// The secret values made by one command, to be printed once after the
+/// store has been saved, and what else stopped working.
+#[derive(Debug, Default)]
+pub struct IssuedSecrets {
+    /// API key (consumer key).
+    pub api_key: Option<Secret>,
+    /// API secret (consumer secret).
+    pub api_secret: Option<Secret>,
+    /// Bearer token.
+    pub bearer_token: Option<Secret>,
+    /// Access token.
+    pub access_token: Option<Secret>,
+    /// Access token secret.
+    pub access_token_secret: Option<Secret>,
+    /// Credentials that became unusable as a consequence.
+    pub invalidated: Vec<CredentialKind>,
+}
+
+impl IssuedSecrets {
+    /// Takes the values of `other` into `self`.
+    pub fn merge(&mut self, other: IssuedSecrets) {
+        self.api_key = self.api_key.take().or(other.api_key);
+        self.api_secret = self.api_secret.take().or(other.api_secret);
+        self.bearer_token = self.bearer_token.take().or(other.bearer_token);
+        self.access_token = self.access_token.take().or(other.access_token);
+        self.access_token_secret = self.access_token_secret.take().or(other.access_token_secret);
+        self.invalidated.extend(other.invalidated);
+    }
+
+    /// The values with their JSON names, in a fixed order.
+    pub fn named(&self) -> Vec<(&'static str, &Secret)> {
+        [
+            ("api_key", &self.api_key),
+            ("api_secret", &self.api_secret),
+            ("bearer_token", &self.bearer_token),
+            ("access_token", &self.access_token),
+            ("access_token_secret", &self.access_token_secret),
+        ]
+        .into_iter()
+        .filter_map(|(n, v)| v.as_ref().map(|v| (n, v)))
+        .collect()
+    }
+}
+
+fn kind_label(kind: CredentialKind) -> &'static str {
+    match kind {
+        CredentialKind::Consumer => "API key and secret",
+        CredentialKind::Bearer => "bearer token",
+        CredentialKind::Access => "access token and secret",
+    }
+}
+
+impl Store {
+    /// Metadata of every credential of app `app_id`, in kind order.
+    pub fn credentials(&self, app_id: i64) -> Result<Vec<CredentialMeta>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT kind, state, created_at, regenerated_at, revoked_at, permissions, fingerprint
+             FROM credentials WHERE app_id = ?1",
+        )?;
+        let rows = stmt.query_map([app_id], |r| {
+            let kind: String = r.get(0)?;
+            let state: String = r.get(1)?;
+            let perms: Option<String> = r.get(5)?;
+            Ok((kind, state, r.get(2)?, r.get(3)?, r.get(4)?, perms, r.get(6)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (kind, state, created_at, regenerated_at, revoked_at, perms, fingerprint) = row?;
+            let damaged = || Error::damaged(self.path(), "a credential row has an unknown kind or state");
+            out.push(CredentialMeta {
+                kind: CredentialKind::parse(&kind).map_err(|_| damaged())?,
+                state: CredentialState::parse(&state).map_err(|_| damaged())?,
+                created_at,
+                regenerated_at,
+                revoked_at,
+                permissions: perms.as_deref().map(Permissions::parse).transpose().map_err(|_| damaged())?,
+                fingerprint,
+            });
+        }
+        out.sort_by_key(|m| CredentialKind::ALL.iter().position(|k| *k == m.kind));
+        Ok(out)
+    }
+
+    fn credential(&self, app_id: i64, kind: CredentialKind) -> Result<Option<CredentialMeta>> {
+        Ok(self.credentials(app_id)?.into_iter().find(|c| c.kind == kind))
+    }
+
+    /// Makes new values for `kind` and stores them as active. With
+    /// `regenerate`, the creation time is kept and the regeneration time set.
+    pub(crate) fn issue_credential(
+        &self,
+        app: &App,
+        kind: CredentialKind,
+        regenerate: bool,
+    ) -> Result<IssuedSecrets> {
+        let mut s = IssuedSecrets::default();
+        let (key, secret, permissions) = match kind {
+            CredentialKind::Consumer => {
+                s.api_key = Some(token::api_key());
+                s.api_secret = Some(token::api_secret());
+                (s.api_key.as_ref(), s.api_secret.as_ref(), None)
+            }
+            CredentialKind::Bearer => {
+                s.bearer_token = Some(token::bearer_token(app.id as u64));
+                (s.bearer_token.as_ref(), None, None)
+            }
+            CredentialKind::Access => {
+                s.access_token = Some(token::access_token(self.owner()?.user_id));
+                s.access_token_secret = Some(token::access_token_secret());
+                (
+                    s.access_token.as_ref(),
+                    s.access_token_secret.as_ref(),
+                    Some(app.details.permissions.as_str()),
+                )
+            }
+        };
+        let key = key.expect("every kind has a key value");
+        let fp_key = self.fingerprint_key()?;
+        let fingerprint = token::fingerprint(&fp_key, key.expose());
+        let t = now();
+        self.conn().execute(
+            "INSERT INTO credentials (app_id, kind, state, key_value, secret_value, permissions,
+                                      fingerprint, created_at, regenerated_at, revoked_at)
+             VALUES (?1, ?2, 'active', ?3, ?4, ?5, ?6, ?7, NULL, NULL)
+             ON CONFLICT (app_id, kind) DO UPDATE SET
+               state = 'active', key_value = ?3, secret_value = ?4, permissions = ?5,
+               fingerprint = ?6, revoked_at = NULL,
+               created_at = CASE WHEN ?8 THEN created_at ELSE ?7 END,
+               regenerated_at = CASE WHEN ?8 THEN ?7 ELSE NULL END",
+            params![
+                app.id,
+                kind.as_str(),
+                key.expose(),
+                secret.map(Secret::expose),
+                permissions,
+                fingerprint,
+                t,
+                regenerate
+            ],
+        )?;
+        Ok(s)
+    }
+
+    fn refuse_if_suspended(app: &App, what: &str) -> Result<()> {
+        if app.status == Status::Suspended {
+            return Err(Error::conflict(format!(
+                "app {:?} is suspended; its credentials cannot be {what}",
+                app.name
+            ))
+            .with_hint("reinstate it first with `appctl app reinstate`"));
+        }
+        Ok(())
+    }
+
+    fn require_active_dependency(&self, app: &App, kind: CredentialKind) -> Result<()> {
+        if let Some(dep) = kind.requires() {
+            let active = self
+                .credential(app.id, dep)?
+                .is_some_and(|c| c.state == CredentialState::Active);
+            if !active {
+                return Err(Error::conflict(format!(
+                    "the {} of app {:?} needs an active {}",
+                    kind_label(kind),
+                    app.name,
+                    kind_label(dep)
+                ))
+                .with_hint(format!("make one first with `appctl keys create {} {}`", app.id, dep)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Marks active dependents of `kind` invalidated and wipes their values.
+    fn invalidate_dependents(&self, app: &App, kind: CredentialKind) -> Result<Vec<CredentialKind>> {
+        let mut out = Vec::new();
+        for dep in kind.dependents() {
+            let n = self.conn().execute(
+                "UPDATE credentials SET state = 'invalidated', key_value = NULL,
+                   secret_value = NULL, revoked_at = ?3
+                 WHERE app_id = ?1 AND kind = ?2 AND state = 'active'",
+                params![app.id, dep.as_str(), now()],
+            )?;
+            if n > 0 {
+                out.push(*dep);
+            }
+        }
+        Ok(out)
+    }
+
+    /// `keys create`: makes a credential of `kind` where none is active.
+    pub fn create_credential(&self, app: &App, kind: CredentialKind) -> Result<IssuedSecrets> {
+        Self::refuse_if_suspended(app, "created")?;
+        if let Some(c) = self.credential(app.id, kind)? {
+            if c.state == CredentialState::Active {
+                return Err(Error::conflict(format!(
+                    "app {:?} already has an active {}",
+                    app.name,
+                    kind_label(kind)
+                ))
+                .with_hint(format!(
+                    "replace it with `appctl keys regenerate {} {kind}`",
+                    app.id
+                )));
+            }
+        }
+        self.require_active_dependency(app, kind)?;
+        let s = self.issue_credential(app, kind, false)?;
+        self.record("keys.create", "credential", Some(app.id), Some(app.id), Some(&app.name), Some(kind.to_string()))?;
+        Ok(s)
+    }
+
+    /// `keys regenerate`: replaces the values of `kind`; what depends on it
+    /// is invalidated.
+    pub fn regenerate_credential(&self, app: &App, kind: CredentialKind) -> Result<IssuedSecrets> {
+        Self::refuse_if_suspended(app, "regenerated")?;
+        if self.credential(app.id, kind)?.is_none() {
+            return Err(Error::not_found(format!(
+                "app {:?} has no {} yet",
+                app.name,
+                kind_label(kind)
+            ))
+            .with_hint(format!("make one with `appctl keys create {} {kind}`", app.id)));
+        }
+        self.require_active_dependency(app, kind)?;
+        let invalidated = self.invalidate_dependents(app, kind)?;
+        let mut s = self.issue_credential(app, kind, true)?;
+        s.invalidated = invalidated;
+        let mut detail = kind.to_string();
+        if !s.invalidated.is_empty() {
+            let names: Vec<&str> = s.invalidated.iter().map(|k| k.as_str()).collect();
+            detail.push_str(&format!("; invalidated {}", names.join(", ")));
+        }
+        self.record("keys.regenerate", "credential", Some(app.id), Some(app.id), Some(&app.name), Some(detail))?;
+        Ok(s)
+    }
+
+    /// `keys revoke`: makes an active credential unusable and wipes its values.
+    /// Returns what else was invalidated with it.
+    pub fn revoke_credential(&self, app: &App, kind: CredentialKind) -> Result<Vec<CredentialKind>> {
+        let active = self
+            .credential(app.id, kind)?
+            .is_some_and(|c| c.state == CredentialState::Active);
+        if !active {
+            return Err(Error::conflict(format!(
+                "app {:?} has no active {} to revoke",
+                app.name,
+                kind_label(kind)
+            )));
+        }
+        let invalidated = self.invalidate_dependents(app, kind)?;
+        self.conn().execute(
+            "UPDATE credentials SET state = 'revoked', key_value = NULL, secret_value = NULL,
+               revoked_at = ?3 WHERE app_id = ?1 AND kind = ?2",
+            params![app.id, kind.as_str(), now()],
+        )?;
+        let mut detail = kind.to_string();
+        if !invalidated.is_empty() {
+            let names: Vec<&str> = invalidated.iter().map(|k| k.as_str()).collect();
+            detail.push_str(&format!("; invalidated {}", names.join(", ")));
+        }
+        self.record("keys.revoke", "credential", Some(app.id), Some(app.id), Some(&app.name), Some(detail))?;
+        Ok(invalidated)
+    }
+
+    /// Whether the stored values of an active credential equal `key` and
+    /// `secret`. Used by tests to check that what was printed is what was kept.
+    pub fn credential_matches(
+        &self,
+        app_id: i64,
+        kind: CredentialKind,
+        key: &str,
+        secret: Option<&str>,
+    ) -> Result<bool> {
+        let row: Option<(Option<String>, Option<String>)> = self
+            .conn()
+            .query_row(
+                "SELECT key_value, secret_value FROM credentials
+                 WHERE app_id = ?1 AND kind = ?2 AND state = 'active'",
+                params![app_id, kind.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(match row {
+            Some((k, s)) => {
+                let k = zeroize::Zeroizing::new(k);
+                let s = zeroize::Zeroizing::new(s);
+                k.as_deref() == Some(key) && s.as_deref() == secret
+            }
+            None => false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AppPatch;
+    use crate::store::tests::new_store;
+
+    #[test]
+    fn app_create_issues_consumer_and_bearer_that_match_what_is_stored() {
+        let d = tempfile::tempdir().unwrap();
+        let s = new_store(d.path());
+        let (app, secrets) = s.create_app("a1", None, &AppPatch::default()).unwrap();
+        let key = secrets.api_key.as_ref().unwrap().expose();
+        let secret = secrets.api_secret.as_ref().unwrap().expose();
+        assert!(s.credential_matches(app.id, CredentialKind::Consumer, key, Some(secret)).unwrap());
+        let bearer = secrets.bearer_token.as_ref().unwrap().expose();
+        assert!(s.credential_matches(app.id, CredentialKind::Bearer, bearer, None).unwrap());
+        let kinds: Vec<_> = s.credentials(app.id).unwrap().iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [CredentialKind::Consumer, CredentialKind::Bearer]);
+    }
+
+    #[test]
+    fn regenerating_consumer_invalidates_bearer_and_revoke_wipes() {
+        let d = tempfile::tempdir().unwrap();
+        let s = new_store(d.path());
+        let (app, first) = s.create_app("a1", None, &AppPatch::default()).unwrap();
+        let r = s.regenerate_credential(&app, CredentialKind::Consumer).unwrap();
+        assert_eq!(r.invalidated, [CredentialKind::Bearer]);
+        let old = first.api_key.as_ref().unwrap().expose();
+        assert!(!s.credential_matches(app.id, CredentialKind::Consumer, old, first.api_secret.as_ref().map(Secret::expose)).unwrap());
+        let metas = s.credentials(app.id).unwrap();
+        assert_eq!(metas[0].state, CredentialState::Active);
+        assert!(metas[0].regenerated_at.is_some());
+        assert_eq!(metas[1].state, CredentialState::Invalidated);
+        // An invalidated bearer can be made again now that the pair is active.
+        s.create_credential(&app, CredentialKind::Bearer).unwrap();
+        assert_eq!(s.create_credential(&app, CredentialKind::Bearer).unwrap_err().exit_code(), 4);
+        s.revoke_credential(&app, CredentialKind::Consumer).unwrap();
+        let vals: Option<String> = s
+            .conn()
+            .query_row("SELECT key_value FROM credentials WHERE app_id = ?1 AND kind = 'consumer'", [app.id], |r| r.get(0))
+            .unwrap();
+        assert_eq!(vals, None);
+        assert_eq!(s.credentials(app.id).unwrap()[1].state, CredentialState::Invalidated);
+        assert_eq!(s.create_credential(&app, CredentialKind::Bearer).unwrap_err().exit_code(), 4);
+    }
+
+    #[test]
+    fn suspended_apps_get_no_new_credentials() {
+        let d = tempfile::tempdir().unwrap();
+        let s = new_store(d.path());
+        let (app, _) = s.create_app("a1", None, &AppPatch::default()).unwrap();
+        let app = s.suspend_app(&app, "abuse").unwrap();
+        for k in CredentialKind::ALL {
+            assert_eq!(s.regenerate_credential(&app, k).map(|_| ()).unwrap_err().exit_code(), 4);
+        }
+        assert_eq!(s.create_credential(&app, CredentialKind::Access).map(|_| ()).unwrap_err().exit_code(), 4);
+    }
+
+    #[test]
+    fn deleting_an_app_destroys_its_credentials() {
+        let d = tempfile::tempdir().unwrap();
+        let s = new_store(d.path());
+        let (app, _) = s.create_app("a1", None, &AppPatch::default()).unwrap();
+        s.create_credential(&app, CredentialKind::Access).unwrap();
+        s.delete_app(app.id).unwrap();
+        let n: i64 = s.conn().query_row("SELECT count(*) FROM credentials", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 0);
+    }
+}

@@ -1,0 +1,47 @@
+//! The event log: every change, with time and target, never a secret.
+
+use super::{Store, now};
+use crate::error::Result;
+use crate::model::Event;
+
+impl Store {
+    /// Appends an event. `detail` must never hold a secret value; callers
+    /// pass names, field names and states only.
+    pub(crate) fn record(
+        &self,
+        action: &str,
+        target_kind: &str,
+        target_id: Option<i64>,
+        app_id: Option<i64>,
+        target_name: Option<&str>,
+        detail: Option<String>,
+    ) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO events (at, action, target_kind, target_id, app_id, target_name, detail)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            rusqlite::params![now(), action, target_kind, target_id, app_id, target_name, detail],
+        )?;
+        Ok(())
+    }
+
+    /// The newest `limit` events, newest first, optionally only those of one app.
+    pub fn events(&self, app_id: Option<i64>, limit: u32) -> Result<Vec<Event>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, at, action, target_kind, target_id, app_id, target_name, detail
+             FROM events WHERE (?1 IS NULL OR app_id = ?1) ORDER BY id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![app_id, limit], |r| {
+            Ok(Event {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                action: r.get(2)?,
+                target_kind: r.get(3)?,
+                target_id: r.get(4)?,
+                app_id: r.get(5)?,
+                target_name: r.get(6)?,
+                detail: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,210 @@
+//! Files beside the store: the lock file, atomic durable replacement of the
+//! store, permissions, and the cleanup of temporary files left by a crash.
+
+use crate::error::{Error, Kind, Result};
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How long a command waits for another one's lock by default.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The lock file beside `store`: `store.lock`. It is never replaced, so an
+/// exclusive lock on it serialises every writer.
+pub fn lock_path(store: &Path) -> PathBuf {
+    let mut p = store.as_os_str().to_owned();
+    p.push(".lock");
+    PathBuf::from(p)
+}
+
+fn temp_prefix(store: &Path) -> String {
+    let name = store
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(".{name}.tmp-")
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Creates the store's directory (and its parents) with mode 0700 when it
+/// does not exist. Existing directories keep their mode.
+pub fn ensure_dir(store: &Path) -> Result<()> {
+    let dir = parent_dir(store);
+    if dir.is_dir() {
+        return Ok(());
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::io("create directory", dir, &e))
+}
+
+/// An exclusive lock on the store's lock file, released on drop.
+#[derive(Debug)]
+pub struct Lock {
+    _file: File,
+}
+
+impl Lock {
+    /// Takes the lock, waiting at most `timeout` (exit 7 when it runs out).
+    pub fn acquire(store: &Path, timeout: Duration) -> Result<Lock> {
+        let path = lock_path(store);
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| Error::io("open lock file", &path, &e))?;
+        let start = Instant::now();
+        let mut pause = Duration::from_millis(2);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Lock { _file: file }),
+                Err(fs::TryLockError::WouldBlock) => {}
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(Error::io("lock", &path, &e));
+                }
+            }
+            if start.elapsed() >= timeout {
+                return Err(Error::new(
+                    Kind::Busy,
+                    format!(
+                        "store {} is busy: another appctl command held its lock for over {}s",
+                        store.display(),
+                        timeout.as_secs_f32()
+                    ),
+                )
+                .with_hint("try again when it finishes, or raise APPCTL_LOCK_TIMEOUT (seconds)"));
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Reads the whole store file.
+pub fn read(store: &Path) -> Result<Vec<u8>> {
+    fs::read(store).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::not_found(format!("no store at {}", store.display()))
+                .with_hint("create one with `appctl init`, or point --store / APPCTL_STORE at yours")
+        } else {
+            Error::io("read store", store, &e)
+        }
+    })
+}
+
+/// Removes temporary files that a killed writer left beside the store. Runs
+/// under the lock, so no live writer's file is touched.
+pub fn remove_stale_temps(store: &Path) {
+    let prefix = temp_prefix(store);
+    let Ok(entries) = fs::read_dir(parent_dir(store)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Replaces the store with `bytes` atomically and durably: write a 0600
+/// temporary file beside it, fsync it, rename it over the store, fsync the
+/// directory. A crash at any point leaves the old or the new store.
+/// Must be called with the lock held.
+pub fn write_atomic(store: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = parent_dir(store);
+    let mut suffix = [0u8; 8];
+    crate::crypto::random_bytes(&mut suffix);
+    let name = format!(
+        "{}{}-{}",
+        temp_prefix(store),
+        std::process::id(),
+        suffix.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    let tmp = dir.join(name);
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(|e| Error::io("create temporary file", &tmp, &e))?;
+        f.write_all(bytes)
+            .map_err(|e| Error::io("write temporary file", &tmp, &e))?;
+        f.sync_all()
+            .map_err(|e| Error::io("sync temporary file", &tmp, &e))?;
+        fs::rename(&tmp, store).map_err(|e| Error::io("replace store", store, &e))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+        return result;
+    }
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io("sync directory", dir, &e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn atomic_write_replaces_and_sets_0600_and_leaves_no_temp() {
+        let d = tempfile::tempdir().unwrap();
+        let store = d.path().join("s.appctl");
+        write_atomic(&store, b"one").unwrap();
+        write_atomic(&store, b"two").unwrap();
+        assert_eq!(fs::read(&store).unwrap(), b"two");
+        let mode = fs::metadata(&store).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn stale_temps_are_removed_and_other_files_kept() {
+        let d = tempfile::tempdir().unwrap();
+        let store = d.path().join("s.appctl");
+        fs::write(d.path().join(".s.appctl.tmp-123-abcd"), b"partial").unwrap();
+        fs::write(d.path().join("other"), b"keep").unwrap();
+        remove_stale_temps(&store);
+        let names: Vec<_> = fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["other"]);
+    }
+
+    #[test]
+    fn a_held_lock_times_out_with_busy() {
+        let d = tempfile::tempdir().unwrap();
+        let store = d.path().join("s.appctl");
+        let _held = Lock::acquire(&store, Duration::from_secs(1)).unwrap();
+        let e = Lock::acquire(&store, Duration::from_millis(100)).unwrap_err();
+        assert_eq!(e.exit_code(), 7);
+        assert!(e.message().contains("busy"));
+    }
+
+    #[test]
+    fn new_directories_are_0700() {
+        let d = tempfile::tempdir().unwrap();
+        let store = d.path().join("a/b/s.appctl");
+        ensure_dir(&store).unwrap();
+        for sub in ["a", "a/b"] {
+            let mode = fs::metadata(d.path().join(sub)).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o700, "{sub}");
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The SQLite schema, its version (`PRAGMA user_version`) and the numbered
+//! migrations that bring an older store up to date.
+
+use crate::error::{Error, Kind, Result};
+use rusqlite::Connection;
+
+/// Migrations in order; migration `i` takes the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    "
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE projects (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        name        TEXT NOT NULL UNIQUE,
+        description TEXT,
+        use_case    TEXT,
+        environment TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+    );
+    CREATE TABLE apps (
+        id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+        project_id         INTEGER REFERENCES projects(id),
+        name               TEXT NOT NULL UNIQUE,
+        description        TEXT,
+        icon_format        TEXT,
+        icon               BLOB,
+        website_url        TEXT,
+        callback_urls      TEXT NOT NULL DEFAULT '[]',
+        terms_url          TEXT,
+        privacy_url        TEXT,
+        organization_name  TEXT,
+        organization_url   TEXT,
+        use_case           TEXT,
+        three_legged_oauth INTEGER NOT NULL DEFAULT 0,
+        permissions        TEXT NOT NULL,
+        request_email      INTEGER NOT NULL DEFAULT 0,
+        status             TEXT NOT NULL,
+        suspended_reason   TEXT,
+        suspended_at       INTEGER,
+        created_at         INTEGER NOT NULL,
+        updated_at         INTEGER NOT NULL
+    );
+    CREATE INDEX apps_by_project ON apps(project_id);
+    CREATE TABLE credentials (
+        app_id         INTEGER NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        kind           TEXT NOT NULL,
+        state          TEXT NOT NULL,
+        key_value      TEXT,
+        secret_value   TEXT,
+        permissions    TEXT,
+        fingerprint    TEXT NOT NULL,
+        created_at     INTEGER NOT NULL,
+        regenerated_at INTEGER,
+        revoked_at     INTEGER,
+        PRIMARY KEY (app_id, kind)
+    ) WITHOUT ROWID;
+    CREATE TABLE events (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          INTEGER NOT NULL,
+        action      TEXT NOT NULL,
+        target_kind TEXT NOT NULL,
+        target_id   INTEGER,
+        app_id      INTEGER,
+        target_name TEXT,
+        detail      TEXT
+    );
+    CREATE INDEX events_by_app ON events(app_id);
+    ",
+];
+
+/// The schema version this code writes.
+pub const CURRENT: u32 = MIGRATIONS.len() as u32;
+
+/// The schema version of the open database.
+pub fn version(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings the database to [`CURRENT`]. A database from a newer appctl is
+/// refused (exit 6) rather than misread.
+pub fn migrate(conn: &Connection) -> Result<()> {
+    let v = version(conn)?;
+    if v > CURRENT {
+        return Err(Error::new(
+            Kind::Damaged,
+            format!(
+                "the store's schema version {v} is newer than this appctl understands ({CURRENT})"
+            ),
+        )
+        .with_hint("upgrade appctl to open this store"));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(v as usize) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as u32 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Settings for every connection: foreign keys on (deleting an app deletes
+/// its credentials) and secure delete, so that a wiped secret's bytes are
+/// overwritten in the image rather than left in a free page.
+pub fn configure(conn: &Connection) -> Result<()> {
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_an_empty_database_to_current_and_is_idempotent() {
+        let c = Connection::open_in_memory().unwrap();
+        migrate(&c).unwrap();
+        assert_eq!(version(&c).unwrap(), CURRENT);
+        migrate(&c).unwrap();
+        assert_eq!(version(&c).unwrap(), CURRENT);
+    }
+
+    #[test]
+    fn newer_schema_is_refused_as_damaged() {
+        let c = Connection::open_in_memory().unwrap();
+        c.pragma_update(None, "user_version", CURRENT + 1).unwrap();
+        assert_eq!(migrate(&c).unwrap_err().exit_code(), 6);
+    }
+}
