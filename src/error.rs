@@ -97,7 +97,10 @@ impl Error {
     pub fn damaged(path: &Path, why: impl fmt::Display) -> Self {
         Error::new(
             Kind::Damaged,
-            format!("store {} is damaged or not an appctl store: {why}", path.display()),
+            format!(
+                "store {} is damaged or not an appctl store: {why}",
+                path.display()
+            ),
         )
         .with_hint("restore the store from a backup; the file was left as it is")
     }

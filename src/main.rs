@@ -1,1 +1,5 @@
-fn main(){}
+//! The `appctl` binary: all of it lives in the library.
+
+fn main() -> std::process::ExitCode {
+    appctl::cli::main()
+}

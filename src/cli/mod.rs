@@ -1,1 +1,220 @@
-//! placeholder
+//! The command line: clap definitions (their doc comments are the help
+//! text), the context every command runs in, and the mapping of results to
+//! output and exit codes. Only this module prints or prompts.
+
+mod app;
+mod args;
+mod keys;
+mod output;
+mod passphrase;
+mod project;
+mod store_cmds;
+
+pub use args::{Cli, Command};
+
+use crate::error::{Error, Kind, Result};
+use crate::store::{Access, Store};
+use clap::Parser;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Runs appctl with the process's arguments and returns its exit code.
+pub fn main() -> ExitCode {
+    let json = wants_json(std::env::args_os());
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(e, json),
+    };
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            output::print_error(&e, json);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Whether `--json` is among the arguments, looked for before parsing so
+/// that usage errors can be reported as JSON too.
+fn wants_json(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    args.take_while(|a| a != "--").any(|a| a == "--json")
+}
+
+fn clap_error(e: clap::Error, json: bool) -> ExitCode {
+    use clap::error::ErrorKind;
+    let informational = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+    if informational || !json {
+        let _ = e.print();
+        return ExitCode::from(if informational { 0 } else { 2 });
+    }
+    let text = e.render().to_string();
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or("invalid usage")
+        .trim_start_matches("error: ");
+    let err = Error::new(Kind::Usage, first.to_string()).with_hint("see `appctl --help`");
+    output::print_error(&err, true);
+    ExitCode::from(err.exit_code())
+}
+
+/// What every command needs: where the store is, how to unlock it and how to
+/// talk to the user.
+pub struct Ctx {
+    /// The store file.
+    pub store: PathBuf,
+    /// Print JSON instead of tables.
+    pub json: bool,
+    /// Confirm destructive actions without asking.
+    pub yes: bool,
+    passphrase_file: Option<PathBuf>,
+    lock_timeout: Duration,
+}
+
+impl Ctx {
+    fn from_cli(cli: &Cli) -> Result<Ctx> {
+        let store = match (&cli.store, std::env::var_os("APPCTL_STORE")) {
+            (Some(p), _) => p.clone(),
+            (None, Some(p)) if !p.is_empty() => PathBuf::from(p),
+            _ => default_store()?,
+        };
+        let lock_timeout = match std::env::var("APPCTL_LOCK_TIMEOUT") {
+            Ok(v) if !v.is_empty() => v
+                .parse::<f64>()
+                .ok()
+                .filter(|s| s.is_finite() && *s >= 0.0 && *s <= 86_400.0)
+                .map(Duration::from_secs_f64)
+                .ok_or_else(|| {
+                    Error::invalid(format!(
+                        "APPCTL_LOCK_TIMEOUT {v:?} is not a number of seconds"
+                    ))
+                    .with_hint("set it to a number such as 30 or 0.5")
+                })?,
+            _ => crate::store::file::DEFAULT_LOCK_TIMEOUT,
+        };
+        Ok(Ctx {
+            store,
+            json: cli.json,
+            yes: cli.yes,
+            passphrase_file: cli.passphrase_file.clone(),
+            lock_timeout,
+        })
+    }
+
+    /// Opens the store for reading.
+    pub fn open_read(&self) -> Result<Store> {
+        self.ensure_exists()?;
+        let pw = passphrase::read(self, passphrase::Purpose::Unlock)?;
+        Store::open(&self.store, &pw, Access::Read)
+    }
+
+    /// Opens the store for a read-modify-write under its lock.
+    pub fn open_write(&self) -> Result<Store> {
+        self.ensure_exists()?;
+        let pw = passphrase::read(self, passphrase::Purpose::Unlock)?;
+        Store::open(
+            &self.store,
+            &pw,
+            Access::Write {
+                lock_timeout: self.lock_timeout,
+            },
+        )
+    }
+
+    /// Fails early, before asking for a passphrase, when there is no store.
+    fn ensure_exists(&self) -> Result<()> {
+        if self.store.exists() {
+            return Ok(());
+        }
+        Err(
+            Error::not_found(format!("no store at {}", self.store.display())).with_hint(
+                "create one with `appctl init`, or point --store / APPCTL_STORE at yours",
+            ),
+        )
+    }
+
+    /// Asks to confirm a destructive `action` (such as `delete app "x"`):
+    /// `--yes` confirms; a terminal asks; otherwise it is refused with exit 8.
+    pub fn confirm(&self, action: &str) -> Result<()> {
+        if self.yes {
+            return Ok(());
+        }
+        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+            return Err(Error::new(
+                Kind::NeedsInput,
+                format!("refusing to {action} without confirmation (no terminal to ask)"),
+            )
+            .with_hint("pass --yes to confirm"));
+        }
+        let ok = dialoguer::Confirm::new()
+            .with_prompt(format!("Really {action}?"))
+            .default(false)
+            .interact()
+            .map_err(|e| {
+                Error::new(
+                    Kind::NeedsInput,
+                    format!("cannot ask for confirmation: {e}"),
+                )
+            })?;
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::new(
+                Kind::NeedsInput,
+                "not confirmed; nothing was changed",
+            ))
+        }
+    }
+}
+
+fn default_store() -> Result<PathBuf> {
+    directories::ProjectDirs::from("", "", "appctl")
+        .map(|d| d.data_dir().join("store.appctl"))
+        .ok_or_else(|| {
+            Error::new(
+                Kind::NeedsInput,
+                "cannot find a home directory for the default store",
+            )
+            .with_hint("pass --store PATH or set APPCTL_STORE")
+        })
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx::from_cli(&cli)?;
+    match cli.command {
+        Command::Init(a) => store_cmds::init(&ctx, a),
+        Command::Dashboard => store_cmds::dashboard(&ctx),
+        Command::Log(a) => store_cmds::log(&ctx, a),
+        Command::Project(c) => project::run(&ctx, c),
+        Command::App(c) => app::run(&ctx, c),
+        Command::Keys(c) => keys::run(&ctx, c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn json_flag_is_found_before_double_dash_only() {
+        let args = |v: &[&str]| {
+            v.iter()
+                .map(std::ffi::OsString::from)
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
+        assert!(wants_json(args(&["appctl", "app", "list", "--json"])));
+        assert!(!wants_json(args(&[
+            "appctl", "app", "create", "--", "--json"
+        ])));
+    }
+}

@@ -20,7 +20,13 @@ pub fn random_nonce() -> [u8; NONCE_LEN] {
 pub fn seal(key: &[u8; 32], nonce: &[u8; NONCE_LEN], plaintext: &[u8], aad: &[u8]) -> Vec<u8> {
     let cipher = XChaCha20Poly1305::new(key.into());
     cipher
-        .encrypt(XNonce::from_slice(nonce), Payload { msg: plaintext, aad })
+        .encrypt(
+            XNonce::from_slice(nonce),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
         // Encryption fails only for inputs over 256 GiB, which a store never reaches.
         .expect("XChaCha20-Poly1305 encryption of a bounded buffer")
 }
@@ -34,7 +40,13 @@ pub fn open(
 ) -> Option<Vec<u8>> {
     let cipher = XChaCha20Poly1305::new(key.into());
     cipher
-        .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad })
+        .decrypt(
+            XNonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext,
+                aad,
+            },
+        )
         .ok()
 }
 

@@ -83,7 +83,9 @@ impl KdfParams {
 /// The parameters are checked first, so a hostile header cannot trigger an
 /// expensive derivation.
 pub fn derive(secret: &[u8], salt: &[u8], params: KdfParams) -> Result<Key> {
-    params.check().map_err(|e| Error::new(Kind::Damaged, e.message().to_string()))?;
+    params
+        .check()
+        .map_err(|e| Error::new(Kind::Damaged, e.message().to_string()))?;
     let p = argon2::Params::new(
         params.memory_kib,
         params.iterations,
@@ -105,26 +107,44 @@ mod tests {
 
     #[test]
     fn default_is_rfc9106_second_option_and_passes_the_floor() {
-        assert_eq!((DEFAULT.memory_kib, DEFAULT.iterations, DEFAULT.parallelism), (65536, 3, 1));
+        assert_eq!(
+            (DEFAULT.memory_kib, DEFAULT.iterations, DEFAULT.parallelism),
+            (65536, 3, 1)
+        );
         DEFAULT.check().unwrap();
         FLOOR.check().unwrap();
     }
 
     #[test]
     fn below_the_floor_is_invalid() {
-        let low_mem = KdfParams { memory_kib: 18 * 1024, ..FLOOR };
+        let low_mem = KdfParams {
+            memory_kib: 18 * 1024,
+            ..FLOOR
+        };
         assert_eq!(low_mem.check().unwrap_err().exit_code(), 9);
-        let low_t = KdfParams { iterations: 1, ..FLOOR };
+        let low_t = KdfParams {
+            iterations: 1,
+            ..FLOOR
+        };
         assert_eq!(low_t.check().unwrap_err().exit_code(), 9);
     }
 
     #[test]
     fn a_hostile_header_asking_for_4_gib_is_refused_before_deriving() {
-        let huge = KdfParams { memory_kib: 4 * 1024 * 1024, ..FLOOR };
+        let huge = KdfParams {
+            memory_kib: 4 * 1024 * 1024,
+            ..FLOOR
+        };
         let e = derive(b"pw", &[0; 16], huge).unwrap_err();
         assert_eq!(e.kind(), Kind::Damaged);
-        let slow = KdfParams { iterations: 1_000_000, ..FLOOR };
-        assert_eq!(derive(b"pw", &[0; 16], slow).unwrap_err().kind(), Kind::Damaged);
+        let slow = KdfParams {
+            iterations: 1_000_000,
+            ..FLOOR
+        };
+        assert_eq!(
+            derive(b"pw", &[0; 16], slow).unwrap_err().kind(),
+            Kind::Damaged
+        );
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub fn random_bytes(buf: &mut [u8]) {
 pub fn checksum(data: &[u8]) -> [u8; 32] {
     use blake2::Digest;
     let mut out = [0u8; 32];
-    out.copy_from_slice(&blake2::Blake2b::<blake2::digest::consts::U32>::digest(data));
+    out.copy_from_slice(&blake2::Blake2b::<blake2::digest::consts::U32>::digest(
+        data,
+    ));
     out
 }

@@ -56,6 +56,10 @@ pub struct AppDetails {
     pub request_email: bool,
 }
 
+#[allow(
+    clippy::derivable_impls,
+    reason = "the enum is declared by string_enum!, which derives no Default"
+)]
 impl Default for Permissions {
     fn default() -> Self {
         Permissions::Read
@@ -73,7 +77,12 @@ pub struct Icon {
 
 impl std::fmt::Debug for Icon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Icon({}, {} bytes)", self.format.as_str(), self.bytes.len())
+        write!(
+            f,
+            "Icon({}, {} bytes)",
+            self.format.as_str(),
+            self.bytes.len()
+        )
     }
 }
 
@@ -160,11 +169,11 @@ impl AppPatch {
         let before = app.details.clone();
         let d = &mut app.details;
         let mut changed = Vec::new();
-        if let Some(name) = &self.name {
-            if *name != app.name {
-                app.name = name.clone();
-                changed.push("name");
-            }
+        if let Some(name) = &self.name
+            && *name != app.name
+        {
+            app.name = name.clone();
+            changed.push("name");
         }
         fn set<T: PartialEq + Clone>(
             field: &mut T,
@@ -172,24 +181,64 @@ impl AppPatch {
             label: &'static str,
             changed: &mut Vec<&'static str>,
         ) {
-            if let Some(v) = new {
-                if field != v {
-                    *field = v.clone();
-                    changed.push(label);
-                }
+            if let Some(v) = new
+                && field != v
+            {
+                *field = v.clone();
+                changed.push(label);
             }
         }
-        set(&mut d.description, &self.description, "description", &mut changed);
+        set(
+            &mut d.description,
+            &self.description,
+            "description",
+            &mut changed,
+        );
         set(&mut d.icon, &self.icon, "icon", &mut changed);
-        set(&mut d.website_url, &self.website_url, "website_url", &mut changed);
+        set(
+            &mut d.website_url,
+            &self.website_url,
+            "website_url",
+            &mut changed,
+        );
         set(&mut d.terms_url, &self.terms_url, "terms_url", &mut changed);
-        set(&mut d.privacy_url, &self.privacy_url, "privacy_url", &mut changed);
-        set(&mut d.organization_name, &self.organization_name, "organization_name", &mut changed);
-        set(&mut d.organization_url, &self.organization_url, "organization_url", &mut changed);
+        set(
+            &mut d.privacy_url,
+            &self.privacy_url,
+            "privacy_url",
+            &mut changed,
+        );
+        set(
+            &mut d.organization_name,
+            &self.organization_name,
+            "organization_name",
+            &mut changed,
+        );
+        set(
+            &mut d.organization_url,
+            &self.organization_url,
+            "organization_url",
+            &mut changed,
+        );
         set(&mut d.use_case, &self.use_case, "use_case", &mut changed);
-        set(&mut d.three_legged_oauth, &self.three_legged_oauth, "three_legged_oauth", &mut changed);
-        set(&mut d.request_email, &self.request_email, "request_email", &mut changed);
-        set(&mut d.permissions, &self.permissions, "permissions", &mut changed);
+        set(
+            &mut d.three_legged_oauth,
+            &self.three_legged_oauth,
+            "three_legged_oauth",
+            &mut changed,
+        );
+        set(
+            &mut d.request_email,
+            &self.request_email,
+            "request_email",
+            &mut changed,
+        );
+        set(
+            &mut d.permissions,
+            &self.permissions,
+            "permissions",
+            &mut changed,
+        );
 
         let mut urls = if self.clear_callback_urls {
             Vec::new()
@@ -279,17 +328,29 @@ mod tests {
     #[test]
     fn three_legged_oauth_needs_a_callback() {
         let mut a = app();
-        let on = AppPatch { three_legged_oauth: Some(true), ..Default::default() };
+        let on = AppPatch {
+            three_legged_oauth: Some(true),
+            ..Default::default()
+        };
         assert_eq!(on.apply(&mut a.clone()).unwrap_err().exit_code(), 4);
         let with_url = AppPatch {
             add_callback_urls: vec!["https://e.com/cb".into()],
             ..on
         };
-        assert_eq!(with_url.apply(&mut a).unwrap(), ["three_legged_oauth", "callback_urls"]);
-        let clear = AppPatch { clear_callback_urls: true, ..Default::default() };
+        assert_eq!(
+            with_url.apply(&mut a).unwrap(),
+            ["three_legged_oauth", "callback_urls"]
+        );
+        let clear = AppPatch {
+            clear_callback_urls: true,
+            ..Default::default()
+        };
         let e = clear.apply(&mut a.clone()).unwrap_err();
         assert!(e.message().contains("last callback URL"), "{e}");
-        let clear_and_off = AppPatch { three_legged_oauth: Some(false), ..clear };
+        let clear_and_off = AppPatch {
+            three_legged_oauth: Some(false),
+            ..clear
+        };
         clear_and_off.apply(&mut a).unwrap();
         assert!(a.details.callback_urls.is_empty());
     }
@@ -297,19 +358,32 @@ mod tests {
     #[test]
     fn request_email_needs_terms_and_privacy() {
         let mut a = app();
-        let on = AppPatch { request_email: Some(true), ..Default::default() };
+        let on = AppPatch {
+            request_email: Some(true),
+            ..Default::default()
+        };
         let e = on.apply(&mut a.clone()).unwrap_err();
         assert_eq!(e.exit_code(), 4);
-        assert!(e.message().contains("terms of service URL and the privacy policy URL"), "{e}");
+        assert!(
+            e.message()
+                .contains("terms of service URL and the privacy policy URL"),
+            "{e}"
+        );
         let full = AppPatch {
             terms_url: Some(Some("https://e.com/tos".into())),
             privacy_url: Some(Some("https://e.com/privacy".into())),
             ..on
         };
         full.apply(&mut a).unwrap();
-        let clear = AppPatch { privacy_url: Some(None), ..Default::default() };
+        let clear = AppPatch {
+            privacy_url: Some(None),
+            ..Default::default()
+        };
         let e = clear.apply(&mut a.clone()).unwrap_err();
-        assert!(e.message().contains("cannot clear the privacy policy URL"), "{e}");
+        assert!(
+            e.message().contains("cannot clear the privacy policy URL"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -320,11 +394,17 @@ mod tests {
             ..Default::default()
         };
         add.apply(&mut a).unwrap();
-        let rm = AppPatch { remove_callback_urls: vec!["https://e.com/1".into()], ..Default::default() };
+        let rm = AppPatch {
+            remove_callback_urls: vec!["https://e.com/1".into()],
+            ..Default::default()
+        };
         rm.apply(&mut a).unwrap();
         assert_eq!(a.details.callback_urls, ["https://e.com/2"]);
         assert_eq!(rm.apply(&mut a.clone()).unwrap_err().exit_code(), 3);
-        let dup = AppPatch { add_callback_urls: vec!["https://e.com/2".into()], ..Default::default() };
+        let dup = AppPatch {
+            add_callback_urls: vec!["https://e.com/2".into()],
+            ..Default::default()
+        };
         assert_eq!(dup.apply(&mut a.clone()).unwrap_err().exit_code(), 9);
         let replace = AppPatch {
             clear_callback_urls: true,
@@ -338,7 +418,10 @@ mod tests {
     #[test]
     fn unchanged_values_are_not_reported() {
         let mut a = app();
-        let same = AppPatch { permissions: Some(Permissions::Read), ..Default::default() };
+        let same = AppPatch {
+            permissions: Some(Permissions::Read),
+            ..Default::default()
+        };
         assert!(same.apply(&mut a).unwrap().is_empty());
         assert!(AppPatch::default().is_empty());
     }

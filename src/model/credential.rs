@@ -118,14 +118,27 @@ mod tests {
         let t = access(Permissions::Read);
         assert_eq!(t.display_state(Permissions::Read), "active");
         assert_eq!(t.display_state(Permissions::ReadWrite), "stale");
-        assert!(t.note(Permissions::ReadWrite, Status::Active).unwrap().contains("regenerate"));
-        let revoked = CredentialMeta { state: CredentialState::Revoked, ..t };
+        assert!(
+            t.note(Permissions::ReadWrite, Status::Active)
+                .unwrap()
+                .contains("regenerate")
+        );
+        let revoked = CredentialMeta {
+            state: CredentialState::Revoked,
+            ..t
+        };
         assert_eq!(revoked.display_state(Permissions::ReadWrite), "revoked");
     }
 
     #[test]
     fn consumer_regeneration_invalidates_bearer() {
-        assert_eq!(CredentialKind::Consumer.dependents(), [CredentialKind::Bearer]);
-        assert_eq!(CredentialKind::Bearer.requires(), Some(CredentialKind::Consumer));
+        assert_eq!(
+            CredentialKind::Consumer.dependents(),
+            [CredentialKind::Bearer]
+        );
+        assert_eq!(
+            CredentialKind::Bearer.requires(),
+            Some(CredentialKind::Consumer)
+        );
     }
 }

@@ -9,7 +9,6 @@ pub mod validate;
 pub use app::{App, AppDetails, AppPatch, Icon, IconFormat};
 pub use credential::{CredentialKind, CredentialMeta, CredentialState};
 
-
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*

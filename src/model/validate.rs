@@ -28,9 +28,37 @@ pub const HANDLE_MAX: usize = 15;
 /// Schemes that cannot be OAuth callbacks: they run code, name local files,
 /// or belong to other protocols.
 const FORBIDDEN_CALLBACK_SCHEMES: &[&str] = &[
-    "about", "blob", "chrome", "data", "file", "ftp", "ftps", "gopher", "imap", "irc", "jar",
-    "javascript", "ldap", "ldaps", "mailto", "news", "nntp", "pop", "sftp", "sip", "sips", "sms",
-    "smb", "ssh", "tel", "telnet", "urn", "vbscript", "view-source", "ws", "wss",
+    "about",
+    "blob",
+    "chrome",
+    "data",
+    "file",
+    "ftp",
+    "ftps",
+    "gopher",
+    "imap",
+    "irc",
+    "jar",
+    "javascript",
+    "ldap",
+    "ldaps",
+    "mailto",
+    "news",
+    "nntp",
+    "pop",
+    "sftp",
+    "sip",
+    "sips",
+    "sms",
+    "smb",
+    "ssh",
+    "tel",
+    "telnet",
+    "urn",
+    "vbscript",
+    "view-source",
+    "ws",
+    "wss",
 ];
 
 /// Converts a command-line value to text, refusing invalid UTF-8 and control characters.
@@ -180,17 +208,15 @@ pub fn callback_url(s: &str) -> Result<String> {
     }
     let host = url.host_str().unwrap_or("");
     if host.is_empty() {
-        return Err(Error::invalid(format!(
-            "{field} {s:?} has no host"
-        ))
-        .with_hint("write it as scheme://host/path, such as myapp://callback"));
+        return Err(Error::invalid(format!("{field} {s:?} has no host"))
+            .with_hint("write it as scheme://host/path, such as myapp://callback"));
     }
     let bare = host.trim_end_matches('.');
     if bare.eq_ignore_ascii_case("localhost") || bare.to_ascii_lowercase().ends_with(".localhost") {
-        return Err(Error::invalid(format!(
-            "{field} {s:?} uses the host localhost"
-        ))
-        .with_hint("use 127.0.0.1 instead of localhost"));
+        return Err(
+            Error::invalid(format!("{field} {s:?} uses the host localhost"))
+                .with_hint("use 127.0.0.1 instead of localhost"),
+        );
     }
     Ok(s.to_string())
 }
@@ -250,7 +276,15 @@ mod tests {
         assert!(app_name("My App").is_ok());
         assert!(app_name(&"x".repeat(32)).is_ok());
         assert!(app_name(&"é".repeat(32)).is_ok(), "characters, not bytes");
-        for bad in ["", &"x".repeat(33), "12345", " lead", "trail ", "a\nb", "a\u{7}b"] {
+        for bad in [
+            "",
+            &"x".repeat(33),
+            "12345",
+            " lead",
+            "trail ",
+            "a\nb",
+            "a\u{7}b",
+        ] {
             assert_eq!(app_name(bad).unwrap_err().exit_code(), 9, "{bad:?}");
         }
         assert!(project_name(&"p".repeat(64)).is_ok());
@@ -274,9 +308,19 @@ mod tests {
 
     #[test]
     fn web_urls_must_be_absolute_http() {
-        assert!(web_url("website URL", "https://example.com").unwrap().is_some());
+        assert!(
+            web_url("website URL", "https://example.com")
+                .unwrap()
+                .is_some()
+        );
         assert!(web_url("website URL", "").unwrap().is_none());
-        for bad in ["example.com", "ftp://example.com", "/path", "https://", "javascript:alert(1)"] {
+        for bad in [
+            "example.com",
+            "ftp://example.com",
+            "/path",
+            "https://",
+            "javascript:alert(1)",
+        ] {
             assert!(web_url("website URL", bad).is_err(), "{bad}");
         }
     }
@@ -318,15 +362,27 @@ mod tests {
         assert!(callback_urls(&eleven).is_err());
         let dup = vec!["https://e.com/a".to_string(), "https://e.com/a".to_string()];
         assert!(callback_urls(&dup).is_err());
-        let slash = vec!["https://e.com/a".to_string(), "https://e.com/a/".to_string()];
-        assert!(callback_urls(&slash).is_ok(), "trailing slash makes a different URL");
+        let slash = vec![
+            "https://e.com/a".to_string(),
+            "https://e.com/a/".to_string(),
+        ];
+        assert!(
+            callback_urls(&slash).is_ok(),
+            "trailing slash makes a different URL"
+        );
     }
 
     #[test]
     fn icons_are_checked_by_magic_and_size() {
         use crate::model::IconFormat;
-        assert_eq!(icon_format(b"\x89PNG\r\n\x1a\nrest").unwrap(), IconFormat::Png);
-        assert_eq!(icon_format(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap(), IconFormat::Jpeg);
+        assert_eq!(
+            icon_format(b"\x89PNG\r\n\x1a\nrest").unwrap(),
+            IconFormat::Png
+        );
+        assert_eq!(
+            icon_format(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap(),
+            IconFormat::Jpeg
+        );
         assert_eq!(icon_format(b"GIF89a...").unwrap(), IconFormat::Gif);
         assert!(icon_format(b"").is_err());
         assert!(icon_format(b"BM bitmap").is_err());

@@ -2,7 +2,9 @@
 
 use super::{Store, now};
 use crate::error::{Error, Result};
-use crate::model::{App, AppDetails, AppPatch, CredentialKind, Icon, IconFormat, Permissions, Status};
+use crate::model::{
+    App, AppDetails, AppPatch, CredentialKind, Icon, IconFormat, Permissions, Status,
+};
 use rusqlite::{OptionalExtension, Row, params};
 
 /// Which apps to list.
@@ -25,7 +27,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<App> {
     let icon_format: Option<String> = r.get(4)?;
     let icon_bytes: Option<Vec<u8>> = r.get(5)?;
     let icon = match (icon_format, icon_bytes) {
-        (Some(f), Some(bytes)) => IconFormat::parse(&f).ok().map(|format| Icon { format, bytes }),
+        (Some(f), Some(bytes)) => IconFormat::parse(&f)
+            .ok()
+            .map(|format| Icon { format, bytes }),
         _ => None,
     };
     let urls: String = r.get(7)?;
@@ -140,7 +144,11 @@ impl Store {
     /// The app with `id`.
     pub fn app(&self, id: i64) -> Result<App> {
         self.conn()
-            .query_row(&format!("SELECT {COLUMNS} FROM apps WHERE id = ?1"), [id], from_row)
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM apps WHERE id = ?1"),
+                [id],
+                from_row,
+            )
             .optional()?
             .ok_or_else(|| {
                 Error::not_found(format!("no app with ID {id}"))
@@ -157,7 +165,11 @@ impl Store {
             };
         }
         self.conn()
-            .query_row(&format!("SELECT {COLUMNS} FROM apps WHERE name = ?1"), [key], from_row)
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM apps WHERE name = ?1"),
+                [key],
+                from_row,
+            )
             .optional()?
             .ok_or_else(|| {
                 Error::not_found(format!("no app named {key:?}"))
@@ -172,9 +184,9 @@ impl Store {
             AppFilter::Project(p) => ("project_id = ?1", Some(p)),
             AppFilter::Standalone => ("project_id IS NULL AND ?1 IS NULL", None),
         };
-        let mut stmt = self
-            .conn()
-            .prepare(&format!("SELECT {COLUMNS} FROM apps WHERE {cond} ORDER BY id"))?;
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLUMNS} FROM apps WHERE {cond} ORDER BY id"
+        ))?;
         let rows = stmt.query_map([arg], from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -196,7 +208,14 @@ impl Store {
                     app.details.permissions, new.details.permissions
                 ));
             }
-            self.record("app.update", "app", Some(app.id), Some(app.id), Some(&new.name), Some(detail))?;
+            self.record(
+                "app.update",
+                "app",
+                Some(app.id),
+                Some(app.id),
+                Some(&new.name),
+                Some(detail),
+            )?;
         }
         Ok((new, changed))
     }
@@ -214,7 +233,8 @@ impl Store {
         app.project_id = project;
         app.updated_at = now();
         self.write_app(&app)?;
-        let where_ = |p: Option<i64>| p.map_or("standalone".to_string(), |p| format!("project {p}"));
+        let where_ =
+            |p: Option<i64>| p.map_or("standalone".to_string(), |p| format!("project {p}"));
         self.record(
             "app.move",
             "app",
@@ -229,17 +249,28 @@ impl Store {
     /// Deletes app `id` and, through the foreign key, all its credentials.
     pub fn delete_app(&self, id: i64) -> Result<App> {
         let app = self.app(id)?;
-        self.conn().execute("DELETE FROM credentials WHERE app_id = ?1", [id])?;
-        self.conn().execute("DELETE FROM apps WHERE id = ?1", [id])?;
-        self.record("app.delete", "app", Some(id), Some(id), Some(&app.name), None)?;
+        self.conn()
+            .execute("DELETE FROM credentials WHERE app_id = ?1", [id])?;
+        self.conn()
+            .execute("DELETE FROM apps WHERE id = ?1", [id])?;
+        self.record(
+            "app.delete",
+            "app",
+            Some(id),
+            Some(id),
+            Some(&app.name),
+            None,
+        )?;
         Ok(app)
     }
 
     /// Suspends an active app.
     pub fn suspend_app(&self, app: &App, reason: &str) -> Result<App> {
         if app.status == Status::Suspended {
-            return Err(Error::conflict(format!("app {:?} is already suspended", app.name))
-                .with_hint("reinstate it first with `appctl app reinstate`"));
+            return Err(
+                Error::conflict(format!("app {:?} is already suspended", app.name))
+                    .with_hint("reinstate it first with `appctl app reinstate`"),
+            );
         }
         let mut new = app.clone();
         new.status = Status::Suspended;
@@ -247,14 +278,24 @@ impl Store {
         new.suspended_at = Some(now());
         new.updated_at = now();
         self.write_app(&new)?;
-        self.record("app.suspend", "app", Some(app.id), Some(app.id), Some(&app.name), Some(format!("reason: {reason}")))?;
+        self.record(
+            "app.suspend",
+            "app",
+            Some(app.id),
+            Some(app.id),
+            Some(&app.name),
+            Some(format!("reason: {reason}")),
+        )?;
         Ok(new)
     }
 
     /// Reinstates a suspended app.
     pub fn reinstate_app(&self, app: &App) -> Result<App> {
         if app.status == Status::Active {
-            return Err(Error::conflict(format!("app {:?} is not suspended", app.name)));
+            return Err(Error::conflict(format!(
+                "app {:?} is not suspended",
+                app.name
+            )));
         }
         let mut new = app.clone();
         new.status = Status::Active;
@@ -262,7 +303,14 @@ impl Store {
         new.suspended_at = None;
         new.updated_at = now();
         self.write_app(&new)?;
-        self.record("app.reinstate", "app", Some(app.id), Some(app.id), Some(&app.name), None)?;
+        self.record(
+            "app.reinstate",
+            "app",
+            Some(app.id),
+            Some(app.id),
+            Some(&app.name),
+            None,
+        )?;
         Ok(new)
     }
 }

@@ -33,7 +33,10 @@ impl IssuedSecrets {
         self.api_secret = self.api_secret.take().or(other.api_secret);
         self.bearer_token = self.bearer_token.take().or(other.bearer_token);
         self.access_token = self.access_token.take().or(other.access_token);
-        self.access_token_secret = self.access_token_secret.take().or(other.access_token_secret);
+        self.access_token_secret = self
+            .access_token_secret
+            .take()
+            .or(other.access_token_secret);
         self.invalidated.extend(other.invalidated);
     }
 
@@ -71,19 +74,32 @@ impl Store {
             let kind: String = r.get(0)?;
             let state: String = r.get(1)?;
             let perms: Option<String> = r.get(5)?;
-            Ok((kind, state, r.get(2)?, r.get(3)?, r.get(4)?, perms, r.get(6)?))
+            Ok((
+                kind,
+                state,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                perms,
+                r.get(6)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (kind, state, created_at, regenerated_at, revoked_at, perms, fingerprint) = row?;
-            let damaged = || Error::damaged(self.path(), "a credential row has an unknown kind or state");
+            let damaged =
+                || Error::damaged(self.path(), "a credential row has an unknown kind or state");
             out.push(CredentialMeta {
                 kind: CredentialKind::parse(&kind).map_err(|_| damaged())?,
                 state: CredentialState::parse(&state).map_err(|_| damaged())?,
                 created_at,
                 regenerated_at,
                 revoked_at,
-                permissions: perms.as_deref().map(Permissions::parse).transpose().map_err(|_| damaged())?,
+                permissions: perms
+                    .as_deref()
+                    .map(Permissions::parse)
+                    .transpose()
+                    .map_err(|_| damaged())?,
                 fingerprint,
             });
         }
@@ -92,7 +108,10 @@ impl Store {
     }
 
     fn credential(&self, app_id: i64, kind: CredentialKind) -> Result<Option<CredentialMeta>> {
-        Ok(self.credentials(app_id)?.into_iter().find(|c| c.kind == kind))
+        Ok(self
+            .credentials(app_id)?
+            .into_iter()
+            .find(|c| c.kind == kind))
     }
 
     /// Makes new values for `kind` and stores them as active. With
@@ -174,14 +193,21 @@ impl Store {
                     app.name,
                     kind_label(dep)
                 ))
-                .with_hint(format!("make one first with `appctl keys create {} {}`", app.id, dep)));
+                .with_hint(format!(
+                    "make one first with `appctl keys create {} {}`",
+                    app.id, dep
+                )));
             }
         }
         Ok(())
     }
 
     /// Marks active dependents of `kind` invalidated and wipes their values.
-    fn invalidate_dependents(&self, app: &App, kind: CredentialKind) -> Result<Vec<CredentialKind>> {
+    fn invalidate_dependents(
+        &self,
+        app: &App,
+        kind: CredentialKind,
+    ) -> Result<Vec<CredentialKind>> {
         let mut out = Vec::new();
         for dep in kind.dependents() {
             let n = self.conn().execute(
@@ -200,22 +226,29 @@ impl Store {
     /// `keys create`: makes a credential of `kind` where none is active.
     pub fn create_credential(&self, app: &App, kind: CredentialKind) -> Result<IssuedSecrets> {
         Self::refuse_if_suspended(app, "created")?;
-        if let Some(c) = self.credential(app.id, kind)? {
-            if c.state == CredentialState::Active {
-                return Err(Error::conflict(format!(
-                    "app {:?} already has an active {}",
-                    app.name,
-                    kind_label(kind)
-                ))
-                .with_hint(format!(
-                    "replace it with `appctl keys regenerate {} {kind}`",
-                    app.id
-                )));
-            }
+        if let Some(c) = self.credential(app.id, kind)?
+            && c.state == CredentialState::Active
+        {
+            return Err(Error::conflict(format!(
+                "app {:?} already has an active {}",
+                app.name,
+                kind_label(kind)
+            ))
+            .with_hint(format!(
+                "replace it with `appctl keys regenerate {} {kind}`",
+                app.id
+            )));
         }
         self.require_active_dependency(app, kind)?;
         let s = self.issue_credential(app, kind, false)?;
-        self.record("keys.create", "credential", Some(app.id), Some(app.id), Some(&app.name), Some(kind.to_string()))?;
+        self.record(
+            "keys.create",
+            "credential",
+            Some(app.id),
+            Some(app.id),
+            Some(&app.name),
+            Some(kind.to_string()),
+        )?;
         Ok(s)
     }
 
@@ -229,7 +262,10 @@ impl Store {
                 app.name,
                 kind_label(kind)
             ))
-            .with_hint(format!("make one with `appctl keys create {} {kind}`", app.id)));
+            .with_hint(format!(
+                "make one with `appctl keys create {} {kind}`",
+                app.id
+            )));
         }
         self.require_active_dependency(app, kind)?;
         let invalidated = self.invalidate_dependents(app, kind)?;
@@ -240,13 +276,24 @@ impl Store {
             let names: Vec<&str> = s.invalidated.iter().map(|k| k.as_str()).collect();
             detail.push_str(&format!("; invalidated {}", names.join(", ")));
         }
-        self.record("keys.regenerate", "credential", Some(app.id), Some(app.id), Some(&app.name), Some(detail))?;
+        self.record(
+            "keys.regenerate",
+            "credential",
+            Some(app.id),
+            Some(app.id),
+            Some(&app.name),
+            Some(detail),
+        )?;
         Ok(s)
     }
 
     /// `keys revoke`: makes an active credential unusable and wipes its values.
     /// Returns what else was invalidated with it.
-    pub fn revoke_credential(&self, app: &App, kind: CredentialKind) -> Result<Vec<CredentialKind>> {
+    pub fn revoke_credential(
+        &self,
+        app: &App,
+        kind: CredentialKind,
+    ) -> Result<Vec<CredentialKind>> {
         let active = self
             .credential(app.id, kind)?
             .is_some_and(|c| c.state == CredentialState::Active);
@@ -268,7 +315,14 @@ impl Store {
             let names: Vec<&str> = invalidated.iter().map(|k| k.as_str()).collect();
             detail.push_str(&format!("; invalidated {}", names.join(", ")));
         }
-        self.record("keys.revoke", "credential", Some(app.id), Some(app.id), Some(&app.name), Some(detail))?;
+        self.record(
+            "keys.revoke",
+            "credential",
+            Some(app.id),
+            Some(app.id),
+            Some(&app.name),
+            Some(detail),
+        )?;
         Ok(invalidated)
     }
 
@@ -314,10 +368,21 @@ mod tests {
         let (app, secrets) = s.create_app("a1", None, &AppPatch::default()).unwrap();
         let key = secrets.api_key.as_ref().unwrap().expose();
         let secret = secrets.api_secret.as_ref().unwrap().expose();
-        assert!(s.credential_matches(app.id, CredentialKind::Consumer, key, Some(secret)).unwrap());
+        assert!(
+            s.credential_matches(app.id, CredentialKind::Consumer, key, Some(secret))
+                .unwrap()
+        );
         let bearer = secrets.bearer_token.as_ref().unwrap().expose();
-        assert!(s.credential_matches(app.id, CredentialKind::Bearer, bearer, None).unwrap());
-        let kinds: Vec<_> = s.credentials(app.id).unwrap().iter().map(|c| c.kind).collect();
+        assert!(
+            s.credential_matches(app.id, CredentialKind::Bearer, bearer, None)
+                .unwrap()
+        );
+        let kinds: Vec<_> = s
+            .credentials(app.id)
+            .unwrap()
+            .iter()
+            .map(|c| c.kind)
+            .collect();
         assert_eq!(kinds, [CredentialKind::Consumer, CredentialKind::Bearer]);
     }
 
@@ -326,25 +391,52 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let s = new_store(d.path());
         let (app, first) = s.create_app("a1", None, &AppPatch::default()).unwrap();
-        let r = s.regenerate_credential(&app, CredentialKind::Consumer).unwrap();
+        let r = s
+            .regenerate_credential(&app, CredentialKind::Consumer)
+            .unwrap();
         assert_eq!(r.invalidated, [CredentialKind::Bearer]);
         let old = first.api_key.as_ref().unwrap().expose();
-        assert!(!s.credential_matches(app.id, CredentialKind::Consumer, old, first.api_secret.as_ref().map(Secret::expose)).unwrap());
+        assert!(
+            !s.credential_matches(
+                app.id,
+                CredentialKind::Consumer,
+                old,
+                first.api_secret.as_ref().map(Secret::expose)
+            )
+            .unwrap()
+        );
         let metas = s.credentials(app.id).unwrap();
         assert_eq!(metas[0].state, CredentialState::Active);
         assert!(metas[0].regenerated_at.is_some());
         assert_eq!(metas[1].state, CredentialState::Invalidated);
         // An invalidated bearer can be made again now that the pair is active.
         s.create_credential(&app, CredentialKind::Bearer).unwrap();
-        assert_eq!(s.create_credential(&app, CredentialKind::Bearer).unwrap_err().exit_code(), 4);
+        assert_eq!(
+            s.create_credential(&app, CredentialKind::Bearer)
+                .unwrap_err()
+                .exit_code(),
+            4
+        );
         s.revoke_credential(&app, CredentialKind::Consumer).unwrap();
         let vals: Option<String> = s
             .conn()
-            .query_row("SELECT key_value FROM credentials WHERE app_id = ?1 AND kind = 'consumer'", [app.id], |r| r.get(0))
+            .query_row(
+                "SELECT key_value FROM credentials WHERE app_id = ?1 AND kind = 'consumer'",
+                [app.id],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(vals, None);
-        assert_eq!(s.credentials(app.id).unwrap()[1].state, CredentialState::Invalidated);
-        assert_eq!(s.create_credential(&app, CredentialKind::Bearer).unwrap_err().exit_code(), 4);
+        assert_eq!(
+            s.credentials(app.id).unwrap()[1].state,
+            CredentialState::Invalidated
+        );
+        assert_eq!(
+            s.create_credential(&app, CredentialKind::Bearer)
+                .unwrap_err()
+                .exit_code(),
+            4
+        );
     }
 
     #[test]
@@ -354,9 +446,21 @@ mod tests {
         let (app, _) = s.create_app("a1", None, &AppPatch::default()).unwrap();
         let app = s.suspend_app(&app, "abuse").unwrap();
         for k in CredentialKind::ALL {
-            assert_eq!(s.regenerate_credential(&app, k).map(|_| ()).unwrap_err().exit_code(), 4);
+            assert_eq!(
+                s.regenerate_credential(&app, k)
+                    .map(|_| ())
+                    .unwrap_err()
+                    .exit_code(),
+                4
+            );
         }
-        assert_eq!(s.create_credential(&app, CredentialKind::Access).map(|_| ()).unwrap_err().exit_code(), 4);
+        assert_eq!(
+            s.create_credential(&app, CredentialKind::Access)
+                .map(|_| ())
+                .unwrap_err()
+                .exit_code(),
+            4
+        );
     }
 
     #[test]
@@ -366,7 +470,10 @@ mod tests {
         let (app, _) = s.create_app("a1", None, &AppPatch::default()).unwrap();
         s.create_credential(&app, CredentialKind::Access).unwrap();
         s.delete_app(app.id).unwrap();
-        let n: i64 = s.conn().query_row("SELECT count(*) FROM credentials", [], |r| r.get(0)).unwrap();
+        let n: i64 = s
+            .conn()
+            .query_row("SELECT count(*) FROM credentials", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 0);
     }
 }

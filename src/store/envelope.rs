@@ -69,9 +69,7 @@ impl std::fmt::Display for EnvelopeError {
             EnvelopeError::HeaderChecksum => f.write_str("the header checksum does not match"),
             EnvelopeError::BadField(what) => write!(f, "the header has an invalid {what}"),
             EnvelopeError::KdfBounds(why) => write!(f, "the header's KDF parameters: {why}"),
-            EnvelopeError::Payload => {
-                f.write_str("the encrypted contents failed authentication")
-            }
+            EnvelopeError::Payload => f.write_str("the encrypted contents failed authentication"),
             EnvelopeError::WrongKey => f.write_str("wrong passphrase"),
         }
     }
@@ -129,7 +127,12 @@ impl Slot {
 
     /// Unwraps the data key; `None` when `slot_key` is wrong.
     pub fn unwrap_key(&self, slot_key: &Key) -> Option<Key> {
-        let plain = Zeroizing::new(aead::open(slot_key, &self.nonce, &self.wrapped, &self.aad())?);
+        let plain = Zeroizing::new(aead::open(
+            slot_key,
+            &self.nonce,
+            &self.wrapped,
+            &self.aad(),
+        )?);
         let mut key = Zeroizing::new([0u8; 32]);
         key.copy_from_slice(&plain);
         Some(key)
@@ -235,7 +238,9 @@ impl Header {
                 _ => return Err(EnvelopeError::BadField("key slot kind")),
             };
             if slots.iter().any(|s| s.kind == kind) {
-                return Err(EnvelopeError::BadField("key slot list (a kind is repeated)"));
+                return Err(EnvelopeError::BadField(
+                    "key slot list (a kind is repeated)",
+                ));
             }
             let u32_at = |o: usize| u32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
             let kdf = KdfParams {
@@ -258,7 +263,9 @@ impl Header {
             slots.push(slot);
         }
         if !slots.iter().any(|s| s.kind == SlotKind::Passphrase) {
-            return Err(EnvelopeError::BadField("key slot list (no passphrase slot)"));
+            return Err(EnvelopeError::BadField(
+                "key slot list (no passphrase slot)",
+            ));
         }
         Ok((
             Header {
@@ -306,7 +313,13 @@ mod tests {
     fn sample() -> (Vec<u8>, Key, Key) {
         let slot_key = random_key();
         let data_key = random_key();
-        let slot = Slot::wrap(SlotKind::Passphrase, FLOOR, Slot::new_salt(), &slot_key, &data_key);
+        let slot = Slot::wrap(
+            SlotKind::Passphrase,
+            FLOOR,
+            Slot::new_salt(),
+            &slot_key,
+            &data_key,
+        );
         let mut h = Header::new(vec![slot]);
         (seal(&mut h, &data_key, b"sqlite image"), slot_key, data_key)
     }
@@ -316,7 +329,11 @@ mod tests {
         let (file, slot_key, data_key) = sample();
         let (h, len) = Header::decode(&file).unwrap();
         assert_eq!(len, FIXED_LEN + SLOT_LEN + CHECKSUM_LEN);
-        let dk = h.slot(SlotKind::Passphrase).unwrap().unwrap_key(&slot_key).unwrap();
+        let dk = h
+            .slot(SlotKind::Passphrase)
+            .unwrap()
+            .unwrap_key(&slot_key)
+            .unwrap();
         assert_eq!(*dk, *data_key);
         assert_eq!(&open(&file, &h, len, &dk).unwrap()[..], b"sqlite image");
     }
@@ -340,7 +357,10 @@ mod tests {
                 Ok((h, l)) => {
                     // Only reachable if the checksum collided; then the AEADs must catch it.
                     let dk = h.slots[0].unwrap_key(&slot_key);
-                    assert!(dk.is_none() || open(&f, &h, l, &data_key).is_err(), "bit {bit}");
+                    assert!(
+                        dk.is_none() || open(&f, &h, l, &data_key).is_err(),
+                        "bit {bit}"
+                    );
                 }
             }
         }
@@ -352,26 +372,56 @@ mod tests {
         let (h, len) = Header::decode(&file).unwrap();
         let mut f = file.clone();
         *f.last_mut().unwrap() ^= 0x80;
-        assert_eq!(open(&f, &h, len, &data_key).unwrap_err(), EnvelopeError::Payload);
+        assert_eq!(
+            open(&f, &h, len, &data_key).unwrap_err(),
+            EnvelopeError::Payload
+        );
         let mut longer = file.clone();
         longer.push(0);
-        assert_eq!(open(&longer, &h, len, &data_key).unwrap_err(), EnvelopeError::Payload);
-        assert_eq!(open(&file[..len + 3], &h, len, &data_key).unwrap_err(), EnvelopeError::Truncated);
-        assert_eq!(Header::decode(&file[..len - 1]).unwrap_err(), EnvelopeError::Truncated);
+        assert_eq!(
+            open(&longer, &h, len, &data_key).unwrap_err(),
+            EnvelopeError::Payload
+        );
+        assert_eq!(
+            open(&file[..len + 3], &h, len, &data_key).unwrap_err(),
+            EnvelopeError::Truncated
+        );
+        assert_eq!(
+            Header::decode(&file[..len - 1]).unwrap_err(),
+            EnvelopeError::Truncated
+        );
         assert_eq!(Header::decode(b"").unwrap_err(), EnvelopeError::NotAStore);
-        assert_eq!(Header::decode(b"SQLite format 3\0").unwrap_err(), EnvelopeError::NotAStore);
+        assert_eq!(
+            Header::decode(b"SQLite format 3\0").unwrap_err(),
+            EnvelopeError::NotAStore
+        );
         let mut v2 = file.clone();
         v2[8] = 2;
-        assert_eq!(Header::decode(&v2).unwrap_err(), EnvelopeError::UnknownVersion(2));
+        assert_eq!(
+            Header::decode(&v2).unwrap_err(),
+            EnvelopeError::UnknownVersion(2)
+        );
     }
 
     #[test]
     fn kdf_parameters_are_bounded_when_read() {
         let slot_key = random_key();
         let data_key = random_key();
-        let huge = KdfParams { memory_kib: 4 * 1024 * 1024, ..FLOOR };
-        let slot = Slot::wrap(SlotKind::Passphrase, huge, Slot::new_salt(), &slot_key, &data_key);
+        let huge = KdfParams {
+            memory_kib: 4 * 1024 * 1024,
+            ..FLOOR
+        };
+        let slot = Slot::wrap(
+            SlotKind::Passphrase,
+            huge,
+            Slot::new_salt(),
+            &slot_key,
+            &data_key,
+        );
         let file = seal(&mut Header::new(vec![slot]), &data_key, b"x");
-        assert!(matches!(Header::decode(&file), Err(EnvelopeError::KdfBounds(_))));
+        assert!(matches!(
+            Header::decode(&file),
+            Err(EnvelopeError::KdfBounds(_))
+        ));
     }
 }

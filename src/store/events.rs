@@ -19,7 +19,15 @@ impl Store {
         self.conn().execute(
             "INSERT INTO events (at, action, target_kind, target_id, app_id, target_name, detail)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            rusqlite::params![now(), action, target_kind, target_id, app_id, target_name, detail],
+            rusqlite::params![
+                now(),
+                action,
+                target_kind,
+                target_id,
+                app_id,
+                target_name,
+                detail
+            ],
         )?;
         Ok(())
     }

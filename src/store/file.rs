@@ -97,8 +97,9 @@ impl Lock {
 pub fn read(store: &Path) -> Result<Vec<u8>> {
     fs::read(store).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            Error::not_found(format!("no store at {}", store.display()))
-                .with_hint("create one with `appctl init`, or point --store / APPCTL_STORE at yours")
+            Error::not_found(format!("no store at {}", store.display())).with_hint(
+                "create one with `appctl init`, or point --store / APPCTL_STORE at yours",
+            )
         } else {
             Error::io("read store", store, &e)
         }
@@ -131,7 +132,10 @@ pub fn write_atomic(store: &Path, bytes: &[u8]) -> Result<()> {
         "{}{}-{}",
         temp_prefix(store),
         std::process::id(),
-        suffix.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        suffix
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
     );
     let tmp = dir.join(name);
     let result = (|| {
@@ -203,7 +207,11 @@ mod tests {
         let store = d.path().join("a/b/s.appctl");
         ensure_dir(&store).unwrap();
         for sub in ["a", "a/b"] {
-            let mode = fs::metadata(d.path().join(sub)).unwrap().permissions().mode() & 0o777;
+            let mode = fs::metadata(d.path().join(sub))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
             assert_eq!(mode, 0o700, "{sub}");
         }
     }

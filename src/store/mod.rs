@@ -103,11 +103,11 @@ impl Store {
         file::ensure_dir(path)?;
         let lock = Lock::acquire(path, lock_timeout)?;
         if path.exists() {
-            return Err(Error::conflict(format!(
-                "a store already exists at {}",
-                path.display()
-            ))
-            .with_hint("appctl init never overwrites a store; choose another path with --store"));
+            return Err(
+                Error::conflict(format!("a store already exists at {}", path.display())).with_hint(
+                    "appctl init never overwrites a store; choose another path with --store",
+                ),
+            );
         }
         let salt = Slot::new_salt();
         let slot_key = kdf::derive(passphrase, &salt, params)?;
@@ -124,11 +124,21 @@ impl Store {
         schema::migrate(&conn)?;
         let mut fp_key = Zeroizing::new([0u8; 32]);
         crate::crypto::random_bytes(&mut fp_key[..]);
-        let fp_hex = Zeroizing::new(fp_key.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let fp_hex = Zeroizing::new(
+            fp_key
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>(),
+        );
         conn.execute(
             "INSERT INTO meta (key, value) VALUES
                ('owner_handle', ?1), ('owner_id', ?2), ('fingerprint_key', ?3), ('created_at', ?4)",
-            rusqlite::params![owner.handle, owner.user_id.to_string(), fp_hex.as_str(), now()],
+            rusqlite::params![
+                owner.handle,
+                owner.user_id.to_string(),
+                fp_hex.as_str(),
+                now()
+            ],
         )?;
         let mut store = Store {
             path: path.to_path_buf(),
@@ -252,11 +262,17 @@ impl Store {
         let hex = Zeroizing::new(self.meta("fingerprint_key")?);
         let bytes: Option<Vec<u8>> = (0..hex.len())
             .step_by(2)
-            .map(|i| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .map(|i| {
+                hex.get(i..i + 2)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            })
             .collect();
         match bytes {
             Some(b) if b.len() == 32 => Ok(Zeroizing::new(b)),
-            _ => Err(Error::damaged(&self.path, "the fingerprint key is malformed")),
+            _ => Err(Error::damaged(
+                &self.path,
+                "the fingerprint key is malformed",
+            )),
         }
     }
 }

@@ -48,7 +48,9 @@ impl Store {
     fn project_name_taken(&self, name: &str, except: Option<i64>) -> Result<()> {
         let existing: Option<i64> = self
             .conn()
-            .query_row("SELECT id FROM projects WHERE name = ?1", [name], |r| r.get(0))
+            .query_row("SELECT id FROM projects WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
             .optional()?;
         match existing {
             Some(id) if Some(id) != except => Err(Error::conflict(format!(
@@ -75,7 +77,14 @@ impl Store {
             params![name, description, use_case, environment.as_str(), t],
         )?;
         let id = self.conn().last_insert_rowid();
-        self.record("project.create", "project", Some(id), None, Some(name), None)?;
+        self.record(
+            "project.create",
+            "project",
+            Some(id),
+            None,
+            Some(name),
+            None,
+        )?;
         self.project(id)
     }
 
@@ -132,37 +141,44 @@ impl Store {
     ) -> Result<(Project, Vec<&'static str>)> {
         let mut p = self.project(id)?;
         let mut changed = Vec::new();
-        if let Some(name) = &patch.name {
-            if *name != p.name {
-                self.project_name_taken(name, Some(id))?;
-                p.name = name.clone();
-                changed.push("name");
-            }
+        if let Some(name) = &patch.name
+            && *name != p.name
+        {
+            self.project_name_taken(name, Some(id))?;
+            p.name = name.clone();
+            changed.push("name");
         }
-        if let Some(d) = &patch.description {
-            if *d != p.description {
-                p.description = d.clone();
-                changed.push("description");
-            }
+        if let Some(d) = &patch.description
+            && *d != p.description
+        {
+            p.description = d.clone();
+            changed.push("description");
         }
-        if let Some(u) = &patch.use_case {
-            if *u != p.use_case {
-                p.use_case = u.clone();
-                changed.push("use_case");
-            }
+        if let Some(u) = &patch.use_case
+            && *u != p.use_case
+        {
+            p.use_case = u.clone();
+            changed.push("use_case");
         }
-        if let Some(e) = patch.environment {
-            if e != p.environment {
-                p.environment = e;
-                changed.push("environment");
-            }
+        if let Some(e) = patch.environment
+            && e != p.environment
+        {
+            p.environment = e;
+            changed.push("environment");
         }
         if !changed.is_empty() {
             p.updated_at = now();
             self.conn().execute(
                 "UPDATE projects SET name = ?2, description = ?3, use_case = ?4, environment = ?5,
                  updated_at = ?6 WHERE id = ?1",
-                params![id, p.name, p.description, p.use_case, p.environment.as_str(), p.updated_at],
+                params![
+                    id,
+                    p.name,
+                    p.description,
+                    p.use_case,
+                    p.environment.as_str(),
+                    p.updated_at
+                ],
             )?;
             self.record(
                 "project.update",
@@ -208,13 +224,21 @@ impl Store {
                 }
             }
         }
-        self.conn().execute("DELETE FROM projects WHERE id = ?1", [id])?;
+        self.conn()
+            .execute("DELETE FROM projects WHERE id = ?1", [id])?;
         let detail = match (mode, apps.len()) {
             (_, 0) => None,
             (DeleteMode::WithApps, n) => Some(format!("deleted with {n} app(s)")),
             (_, n) => Some(format!("{n} app(s) made standalone")),
         };
-        self.record("project.delete", "project", Some(id), None, Some(&p.name), detail)?;
+        self.record(
+            "project.delete",
+            "project",
+            Some(id),
+            None,
+            Some(&p.name),
+            detail,
+        )?;
         Ok(apps)
     }
 }

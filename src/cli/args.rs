@@ -1,0 +1,321 @@
+//! The clap definitions of every command and flag. The doc comments here are
+//! the `--help` text, the man pages and the completions.
+
+use crate::model::{CredentialKind, Environment, Permissions};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// A developer portal for API apps that lives on your own machine.
+///
+/// Keeps projects, apps, app settings and credentials in one encrypted file
+/// and prints every newly generated secret exactly once.
+#[derive(Debug, Parser)]
+#[command(name = "appctl", version, max_term_width = 100)]
+pub struct Cli {
+    /// The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
+    pub store: Option<PathBuf>,
+
+    /// Print one JSON document on stdout (errors as JSON on stderr)
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub json: bool,
+
+    /// Read the passphrase from the first line of FILE
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        help_heading = "Global options"
+    )]
+    pub passphrase_file: Option<PathBuf>,
+
+    /// Confirm destructive actions without asking
+    #[arg(long, short = 'y', global = true, help_heading = "Global options")]
+    pub yes: bool,
+
+    /// The command to run
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands of appctl.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new store (never overwrites one)
+    Init(InitArgs),
+    /// Show projects with their apps, then standalone apps
+    Dashboard,
+    /// Manage projects
+    #[command(subcommand)]
+    Project(ProjectCommand),
+    /// Manage apps and their settings
+    #[command(subcommand)]
+    App(AppCommand),
+    /// List, create, regenerate and revoke an app's credentials
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Show the event log, newest first
+    Log(LogArgs),
+}
+
+/// Arguments of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The owner's handle (letters, digits, underscores) [default: $USER]
+    #[arg(long, value_name = "HANDLE")]
+    pub owner: Option<OsString>,
+    /// Argon2id memory in MiB (at least 19)
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub kdf_memory_mib: u32,
+    /// Argon2id iterations (at least 2)
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub kdf_iterations: u32,
+    /// Argon2id lanes
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub kdf_parallelism: u32,
+}
+
+/// Arguments of `log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Only events of this app (ID or name; an ID also finds deleted apps)
+    #[arg(long, value_name = "APP")]
+    pub app: Option<OsString>,
+    /// Show at most N events
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: u32,
+}
+
+/// `project` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProjectCommand {
+    /// Create a project and print its ID
+    Create {
+        /// Unique name, 1–64 characters
+        name: OsString,
+        #[command(flatten)]
+        fields: ProjectFields,
+    },
+    /// List projects
+    List,
+    /// Show a project and its apps
+    Show {
+        /// Project ID or name
+        project: OsString,
+    },
+    /// Change a project's name or details (an empty value clears a field)
+    Update {
+        /// Project ID or name
+        project: OsString,
+        /// New name
+        #[arg(long, value_name = "NAME")]
+        name: Option<OsString>,
+        #[command(flatten)]
+        fields: ProjectFields,
+    },
+    /// Delete a project
+    Delete {
+        /// Project ID or name
+        project: OsString,
+        /// Also delete its apps and their credentials
+        #[arg(long, conflicts_with = "detach_apps")]
+        with_apps: bool,
+        /// Keep its apps as standalone apps
+        #[arg(long)]
+        detach_apps: bool,
+    },
+}
+
+/// Project detail flags.
+#[derive(Debug, Args)]
+pub struct ProjectFields {
+    /// Description, at most 200 characters
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<OsString>,
+    /// Use case, at most 200 characters
+    #[arg(long, value_name = "TEXT")]
+    pub use_case: Option<OsString>,
+    /// Environment [default on create: development]
+    #[arg(long, value_name = "ENV")]
+    pub environment: Option<Environment>,
+}
+
+/// `app` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AppCommand {
+    /// Create an app; prints its ID and, once, its API key, API secret and bearer token
+    Create {
+        /// Unique name, 1–32 characters
+        name: OsString,
+        /// The project to create it in (ID or name) [default: standalone]
+        #[arg(long, value_name = "PROJECT")]
+        project: Option<OsString>,
+        #[command(flatten)]
+        details: DetailArgs,
+        #[command(flatten)]
+        secrets: SecretOutput,
+    },
+    /// List apps
+    List {
+        /// Only the apps of this project (ID or name)
+        #[arg(long, value_name = "PROJECT", conflicts_with = "standalone")]
+        project: Option<OsString>,
+        /// Only apps without a project
+        #[arg(long)]
+        standalone: bool,
+    },
+    /// Show an app's details and credential metadata (never secrets)
+    Show {
+        /// App ID or name
+        app: OsString,
+    },
+    /// Change an app's name or details (an empty value clears a field)
+    Update {
+        /// App ID or name
+        app: OsString,
+        /// New name
+        #[arg(long, value_name = "NAME")]
+        name: Option<OsString>,
+        /// Remove every callback URL (before adding any --callback-url)
+        #[arg(long)]
+        clear_callback_urls: bool,
+        /// Remove this callback URL (repeatable)
+        #[arg(long = "remove-callback-url", value_name = "URL")]
+        remove_callback_urls: Vec<OsString>,
+        #[command(flatten)]
+        details: DetailArgs,
+    },
+    /// Move an app into a project, or make it standalone
+    Move {
+        /// App ID or name
+        app: OsString,
+        /// The project to move it to (ID or name)
+        #[arg(
+            long,
+            value_name = "PROJECT",
+            required_unless_present = "standalone",
+            conflicts_with = "standalone"
+        )]
+        project: Option<OsString>,
+        /// Make it standalone
+        #[arg(long)]
+        standalone: bool,
+    },
+    /// Delete an app and all its credentials
+    Delete {
+        /// App ID or name
+        app: OsString,
+    },
+    /// Suspend an app: its credentials cannot be created or regenerated
+    Suspend {
+        /// App ID or name
+        app: OsString,
+        /// Why (shown in listings)
+        #[arg(long, value_name = "TEXT")]
+        reason: OsString,
+    },
+    /// Lift an app's suspension
+    Reinstate {
+        /// App ID or name
+        app: OsString,
+    },
+}
+
+/// on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Toggle {
+    /// Turn on.
+    On,
+    /// Turn off.
+    Off,
+}
+
+/// App detail flags shared by `app create` and `app update`.
+#[derive(Debug, Args)]
+pub struct DetailArgs {
+    /// Description, 10–200 characters
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<OsString>,
+    /// Icon: a PNG, JPEG or GIF file of at most 700 KiB ("" removes it)
+    #[arg(long, value_name = "FILE")]
+    pub icon: Option<OsString>,
+    /// Website URL (http or https)
+    #[arg(long, value_name = "URL")]
+    pub website_url: Option<OsString>,
+    /// Add a callback URL (repeatable; at most 10 in all)
+    #[arg(long = "callback-url", value_name = "URL")]
+    pub callback_urls: Vec<OsString>,
+    /// Terms of service URL
+    #[arg(long, value_name = "URL")]
+    pub terms_url: Option<OsString>,
+    /// Privacy policy URL
+    #[arg(long, value_name = "URL")]
+    pub privacy_url: Option<OsString>,
+    /// Organization name
+    #[arg(long, value_name = "NAME")]
+    pub organization_name: Option<OsString>,
+    /// Organization URL
+    #[arg(long, value_name = "URL")]
+    pub organization_url: Option<OsString>,
+    /// Use case, at most 200 characters
+    #[arg(long, value_name = "TEXT")]
+    pub use_case: Option<OsString>,
+    /// 3-legged OAuth ("sign in with"): needs a callback URL
+    #[arg(long, value_name = "on|off")]
+    pub three_legged_oauth: Option<Toggle>,
+    /// Request the user's email: needs terms and privacy URLs
+    #[arg(long, value_name = "on|off")]
+    pub request_email: Option<Toggle>,
+    /// Permission level of access tokens
+    #[arg(long, value_name = "LEVEL")]
+    pub permissions: Option<Permissions>,
+}
+
+/// How a command that makes secrets prints them.
+#[derive(Debug, Args)]
+pub struct SecretOutput {
+    /// Print the new secrets as KEY=value lines, for `source` or a .env file
+    #[arg(long)]
+    pub env: bool,
+}
+
+/// `keys` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Metadata of every credential of an app (never the values)
+    List {
+        /// App ID or name
+        app: OsString,
+    },
+    /// Make a credential where none is active; prints it once
+    Create {
+        /// App ID or name
+        app: OsString,
+        /// consumer, bearer or access
+        kind: CredentialKind,
+        #[command(flatten)]
+        secrets: SecretOutput,
+    },
+    /// Replace a credential; prints the new one once and says what else became invalid
+    Regenerate {
+        /// App ID or name
+        app: OsString,
+        /// consumer, bearer or access
+        kind: CredentialKind,
+        #[command(flatten)]
+        secrets: SecretOutput,
+    },
+    /// Revoke a credential (asks for confirmation, or --yes)
+    Revoke {
+        /// App ID or name
+        app: OsString,
+        /// consumer, bearer or access
+        kind: CredentialKind,
+    },
+}

@@ -1,0 +1,178 @@
+//! Where the passphrase comes from, first found: `--passphrase-file`,
+//! `APPCTL_PASSPHRASE_FILE`, `APPCTL_PASSPHRASE_FD`,
+//! `APPCTL_PASSPHRASE_COMMAND`, `APPCTL_PASSPHRASE`, then a prompt when stdin
+//! is a terminal. Never from a command-line argument.
+//!
+//! Errors name the source, never its contents.
+
+use super::Ctx;
+use crate::error::{Error, Kind, Result};
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use zeroize::Zeroizing;
+
+/// A passphrase, wiped from memory when dropped.
+pub type Passphrase = Zeroizing<Vec<u8>>;
+
+/// Why the passphrase is wanted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// To open an existing store.
+    Unlock,
+    /// To protect a new store: asked twice at a prompt, must not be empty.
+    New,
+}
+
+/// The most a passphrase source may hold; more is surely not a passphrase file.
+const MAX_SOURCE_BYTES: u64 = 64 * 1024;
+
+/// Reads the passphrase from the first source that is set.
+pub fn read(ctx: &Ctx, purpose: Purpose) -> Result<Passphrase> {
+    let pw = find(ctx, purpose)?;
+    if purpose == Purpose::New && pw.is_empty() {
+        return Err(Error::invalid("the new passphrase is empty")
+            .with_hint("choose a long passphrase; an empty one protects nothing"));
+    }
+    Ok(pw)
+}
+
+fn env(name: &str) -> Option<std::ffi::OsString> {
+    std::env::var_os(name).filter(|v| !v.is_empty())
+}
+
+fn find(ctx: &Ctx, purpose: Purpose) -> Result<Passphrase> {
+    if let Some(path) = &ctx.passphrase_file {
+        return from_file(path, "--passphrase-file");
+    }
+    if let Some(path) = env("APPCTL_PASSPHRASE_FILE") {
+        return from_file(Path::new(&path), "APPCTL_PASSPHRASE_FILE");
+    }
+    if let Some(fd) = env("APPCTL_PASSPHRASE_FD") {
+        let fd = fd
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+            .ok_or_else(|| {
+                Error::invalid("APPCTL_PASSPHRASE_FD is not a file descriptor number")
+                    .with_hint("set it to the number of an inherited descriptor, such as 3")
+            })?;
+        return from_file(Path::new(&format!("/dev/fd/{fd}")), "APPCTL_PASSPHRASE_FD");
+    }
+    if let Some(cmd) = env("APPCTL_PASSPHRASE_COMMAND") {
+        return from_command(&cmd);
+    }
+    if let Some(pw) = std::env::var_os("APPCTL_PASSPHRASE").filter(|v| !v.is_empty()) {
+        use std::os::unix::ffi::OsStringExt;
+        return Ok(Zeroizing::new(pw.into_vec()));
+    }
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        return prompt(ctx, purpose);
+    }
+    Err(Error::new(
+        Kind::NeedsInput,
+        "a passphrase is needed and none is available (no terminal to ask)",
+    )
+    .with_hint(
+        "use --passphrase-file FILE, or set APPCTL_PASSPHRASE_FILE, APPCTL_PASSPHRASE_FD, \
+         APPCTL_PASSPHRASE_COMMAND or APPCTL_PASSPHRASE",
+    ))
+}
+
+/// The first line of `bytes`, without its line ending.
+fn first_line(mut bytes: Zeroizing<Vec<u8>>) -> Passphrase {
+    if let Some(i) = bytes.iter().position(|&b| b == b'\n') {
+        bytes.truncate(i);
+    }
+    if bytes.last() == Some(&b'\r') {
+        bytes.pop();
+    }
+    bytes
+}
+
+fn from_file(path: &Path, source: &str) -> Result<Passphrase> {
+    let unreadable = |e: std::io::Error| {
+        Error::new(
+            Kind::NeedsInput,
+            format!(
+                "cannot read the passphrase from {source} ({}): {}",
+                path.display(),
+                e.kind()
+            ),
+        )
+        .with_hint("check that the file exists and is readable")
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut buf = Zeroizing::new(Vec::new());
+    file.take(MAX_SOURCE_BYTES)
+        .read_to_end(&mut buf)
+        .map_err(unreadable)?;
+    Ok(first_line(buf))
+}
+
+fn from_command(cmd: &std::ffi::OsStr) -> Result<Passphrase> {
+    let source = "APPCTL_PASSPHRASE_COMMAND";
+    let words = cmd
+        .to_str()
+        .and_then(shlex::split)
+        .filter(|w| !w.is_empty())
+        .ok_or_else(|| {
+            Error::invalid(format!("{source} is not a valid command line"))
+                .with_hint("write it as a program and its arguments, quoted as in a shell")
+        })?;
+    let out = Command::new(&words[0])
+        .args(&words[1..])
+        .stdin(Stdio::inherit())
+        .stderr(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .output()
+        .map_err(|e| {
+            Error::new(
+                Kind::NeedsInput,
+                format!("cannot run {source} program {:?}: {}", words[0], e.kind()),
+            )
+        })?;
+    let stdout = Zeroizing::new(out.stdout);
+    if !out.status.success() {
+        return Err(Error::new(
+            Kind::NeedsInput,
+            format!("{source} program {:?} failed ({})", words[0], out.status),
+        ));
+    }
+    Ok(first_line(stdout))
+}
+
+fn prompt(ctx: &Ctx, purpose: Purpose) -> Result<Passphrase> {
+    let mut p = dialoguer::Password::new();
+    match purpose {
+        Purpose::Unlock => {
+            p = p.with_prompt(format!("Passphrase for {}", ctx.store.display()));
+        }
+        Purpose::New => {
+            p = p
+                .with_prompt(format!("New passphrase for {}", ctx.store.display()))
+                .with_confirmation(
+                    "Repeat the passphrase",
+                    "The passphrases do not match; try again.",
+                );
+        }
+    }
+    let pw = p
+        .allow_empty_password(purpose == Purpose::Unlock)
+        .interact()
+        .map_err(|e| Error::new(Kind::NeedsInput, format!("cannot read the passphrase: {e}")))?;
+    Ok(Zeroizing::new(pw.into_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_line_strips_crlf_and_rest() {
+        let f = |b: &[u8]| first_line(Zeroizing::new(b.to_vec())).to_vec();
+        assert_eq!(f(b"secret\nsecond"), b"secret");
+        assert_eq!(f(b"secret\r\n"), b"secret");
+        assert_eq!(f(b"secret"), b"secret");
+        assert_eq!(f(b"with spaces \n"), b"with spaces ");
+    }
+}

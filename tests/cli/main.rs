@@ -1,0 +1,9 @@
+//! Integration tests: the real `appctl` binary in temporary directories.
+//! Each module covers one part of the spec.
+
+mod apps;
+mod keys;
+mod passphrase;
+mod projects;
+mod store_file;
+mod util;

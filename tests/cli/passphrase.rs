@@ -1,0 +1,221 @@
+//! Section 2: where the passphrase comes from, in order, and exit 8 when
+//! there is none.
+
+use crate::util::{Env, PASSPHRASE};
+use std::io::Write;
+
+fn env_without_passphrase() -> Env {
+    let env = Env::new();
+    env.app("a1");
+    env
+}
+
+/// `appctl` without any passphrase source.
+fn no_pw(env: &Env) -> assert_cmd::Command {
+    let mut c = env.cmd();
+    c.env_remove("APPCTL_PASSPHRASE");
+    c
+}
+
+fn list(env: &Env, cmd: &mut assert_cmd::Command) -> std::process::Output {
+    cmd.args(["--store", env.store.to_str().unwrap(), "app", "list"])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn no_source_and_no_terminal_exits_8_naming_the_options() {
+    let env = env_without_passphrase();
+    let out = list(&env, &mut no_pw(&env));
+    assert_eq!(out.status.code(), Some(8));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for option in [
+        "--passphrase-file",
+        "APPCTL_PASSPHRASE_FILE",
+        "APPCTL_PASSPHRASE_FD",
+        "APPCTL_PASSPHRASE_COMMAND",
+        "APPCTL_PASSPHRASE",
+    ] {
+        assert!(err.contains(option), "{option} missing from: {err}");
+    }
+}
+
+#[test]
+fn each_source_works_alone() {
+    let env = env_without_passphrase();
+    let file = env.path("pw");
+    std::fs::write(&file, format!("{PASSPHRASE}\nsecond line ignored\n")).unwrap();
+    let ok = |out: std::process::Output| {
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ok(list(&env, no_pw(&env).arg("--passphrase-file").arg(&file)));
+    ok(list(&env, no_pw(&env).env("APPCTL_PASSPHRASE_FILE", &file)));
+    // fd 0 is inherited: feed the passphrase on stdin.
+    ok(list(
+        &env,
+        no_pw(&env)
+            .env("APPCTL_PASSPHRASE_FD", "0")
+            .write_stdin(format!("{PASSPHRASE}\n")),
+    ));
+    ok(list(
+        &env,
+        no_pw(&env).env(
+            "APPCTL_PASSPHRASE_COMMAND",
+            format!("cat '{}'", file.display()),
+        ),
+    ));
+    ok(list(&env, no_pw(&env).env("APPCTL_PASSPHRASE", PASSPHRASE)));
+}
+
+#[test]
+fn sources_are_taken_in_the_spec_order() {
+    let env = env_without_passphrase();
+    let good = env.path("good");
+    let bad = env.path("bad");
+    std::fs::write(&good, PASSPHRASE).unwrap();
+    std::fs::write(&bad, "wrong").unwrap();
+    let code = |cmd: &mut assert_cmd::Command| list(&env, cmd).status.code();
+    // --passphrase-file beats everything after it.
+    assert_eq!(
+        code(
+            no_pw(&env)
+                .arg("--passphrase-file")
+                .arg(&good)
+                .env("APPCTL_PASSPHRASE_FILE", &bad)
+                .env("APPCTL_PASSPHRASE_COMMAND", "echo wrong")
+                .env("APPCTL_PASSPHRASE", "wrong")
+        ),
+        Some(0)
+    );
+    // APPCTL_PASSPHRASE_FILE beats FD, COMMAND and PASSPHRASE.
+    assert_eq!(
+        code(
+            no_pw(&env)
+                .env("APPCTL_PASSPHRASE_FILE", &good)
+                .env("APPCTL_PASSPHRASE_FD", "0")
+                .env("APPCTL_PASSPHRASE_COMMAND", "echo wrong")
+                .env("APPCTL_PASSPHRASE", "wrong")
+        ),
+        Some(0)
+    );
+    // FD beats COMMAND.
+    assert_eq!(
+        code(
+            no_pw(&env)
+                .env("APPCTL_PASSPHRASE_FD", "0")
+                .write_stdin(PASSPHRASE)
+                .env("APPCTL_PASSPHRASE_COMMAND", "echo wrong")
+        ),
+        Some(0)
+    );
+    // COMMAND beats APPCTL_PASSPHRASE.
+    assert_eq!(
+        code(
+            no_pw(&env)
+                .env(
+                    "APPCTL_PASSPHRASE_COMMAND",
+                    format!("cat {}", good.display())
+                )
+                .env("APPCTL_PASSPHRASE", "wrong")
+        ),
+        Some(0)
+    );
+    // And a wrong earlier source is not rescued by a right later one.
+    assert_eq!(
+        code(
+            no_pw(&env)
+                .env("APPCTL_PASSPHRASE_FILE", &bad)
+                .env("APPCTL_PASSPHRASE", PASSPHRASE)
+        ),
+        Some(5)
+    );
+}
+
+#[test]
+fn failing_sources_explain_without_quoting_secrets() {
+    let env = env_without_passphrase();
+    let out = list(
+        &env,
+        no_pw(&env)
+            .arg("--passphrase-file")
+            .arg(env.path("missing")),
+    );
+    assert_eq!(out.status.code(), Some(8));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--passphrase-file"));
+
+    let script = env.path("fail.sh");
+    let mut f = std::fs::File::create(&script).unwrap();
+    writeln!(f, "echo leakedsecretvalue; exit 3").unwrap();
+    let out = list(
+        &env,
+        no_pw(&env).env(
+            "APPCTL_PASSPHRASE_COMMAND",
+            format!("sh {}", script.display()),
+        ),
+    );
+    assert_eq!(out.status.code(), Some(8));
+    let all = [out.stdout, out.stderr].concat();
+    let text = String::from_utf8_lossy(&all);
+    assert!(text.contains("APPCTL_PASSPHRASE_COMMAND"), "{text}");
+    assert!(!text.contains("leakedsecretvalue"), "{text}");
+
+    let out = list(
+        &env,
+        no_pw(&env).env("APPCTL_PASSPHRASE_FD", "not-a-number"),
+    );
+    assert_eq!(out.status.code(), Some(9));
+}
+
+#[test]
+fn the_command_is_run_without_a_shell() {
+    let env = env_without_passphrase();
+    // In a shell this would succeed through `;`; without one, `echo` prints it all.
+    let out = list(
+        &env,
+        no_pw(&env).env(
+            "APPCTL_PASSPHRASE_COMMAND",
+            format!("echo wrong; echo {PASSPHRASE}"),
+        ),
+    );
+    assert_eq!(out.status.code(), Some(5));
+}
+
+#[test]
+fn help_and_version_never_run_the_passphrase_command() {
+    let env = Env::bare();
+    let marker = env.path("ran");
+    let cmd = format!("touch {}", marker.display());
+    for args in [&["--help"][..], &["--version"], &["app", "--help"]] {
+        let out = env
+            .cmd()
+            .env_remove("APPCTL_PASSPHRASE")
+            .env("APPCTL_PASSPHRASE_COMMAND", &cmd)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+    }
+    assert!(!marker.exists());
+}
+
+#[test]
+fn init_refuses_an_empty_passphrase() {
+    let env = Env::bare();
+    let empty = env.path("empty");
+    std::fs::write(&empty, "\n").unwrap();
+    let out = env
+        .cmd()
+        .env_remove("APPCTL_PASSPHRASE")
+        .arg("--passphrase-file")
+        .arg(&empty)
+        .args(["init", "--kdf-memory-mib", "19", "--kdf-iterations", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(9));
+    assert!(!env.store.exists());
+}

@@ -1,0 +1,242 @@
+//! Section 3: the store file — init, modes, secrecy of contents, wrong
+//! passphrase vs damage, and that failures leave the file untouched.
+
+use crate::util::{Env, contains, mode};
+
+#[test]
+fn init_creates_0600_file_in_0700_dir_and_refuses_to_overwrite() {
+    let env = Env::new();
+    assert_eq!(mode(&env.store), 0o600);
+    assert_eq!(mode(env.store.parent().unwrap()), 0o700);
+    let lock = env.store.with_extension("appctl.lock");
+    assert_eq!(mode(&lock), 0o600);
+    let before = env.store_bytes();
+    let err = env.fails(&["init"], 4);
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(env.store_bytes(), before);
+}
+
+#[test]
+fn init_refuses_kdf_settings_below_the_floor() {
+    let env = Env::bare();
+    let err = env.fails(&["init", "--kdf-memory-mib", "18"], 9);
+    assert!(err.contains("below the floor of 19 MiB"), "{err}");
+    let err = env.fails(
+        &["init", "--kdf-memory-mib", "19", "--kdf-iterations", "1"],
+        9,
+    );
+    assert!(err.contains("below the floor of 2"), "{err}");
+    assert!(!env.store.exists());
+}
+
+#[test]
+fn init_json_reports_versions_and_kdf() {
+    let env = Env::bare();
+    let v = env.json(&[
+        "init",
+        "--owner",
+        "bob",
+        "--kdf-memory-mib",
+        "19",
+        "--kdf-iterations",
+        "2",
+    ]);
+    assert_eq!(v["owner"]["handle"], "bob");
+    assert!(
+        v["owner"]["user_id"]
+            .as_str()
+            .unwrap()
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+    );
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["kdf"]["memory_mib"], 19);
+    assert_eq!(v["kdf"]["iterations"], 2);
+}
+
+#[test]
+fn commands_without_a_store_say_how_to_make_one() {
+    let env = Env::bare();
+    let err = env.fails(&["app", "list"], 3);
+    assert!(err.contains("appctl init"), "{err}");
+}
+
+#[test]
+fn the_file_reveals_no_names_settings_or_secrets() {
+    let env = Env::new();
+    env.ok(&[
+        "project",
+        "create",
+        "ProjectNeedle",
+        "--description",
+        "DescriptionNeedle",
+    ]);
+    let v = env.json(&[
+        "app",
+        "create",
+        "AppNeedle",
+        "--project",
+        "ProjectNeedle",
+        "--website-url",
+        "https://urlneedle.example.com",
+        "--callback-url",
+        "https://callbackneedle.example.com/cb",
+        "--organization-name",
+        "OrgNeedle",
+    ]);
+    let bytes = env.store_bytes();
+    for needle in [
+        "ProjectNeedle",
+        "DescriptionNeedle",
+        "AppNeedle",
+        "urlneedle",
+        "callbackneedle",
+        "OrgNeedle",
+        "alice",
+        "SQLite format",
+        "CREATE TABLE",
+    ] {
+        assert!(
+            !contains(&bytes, needle.as_bytes()),
+            "{needle} appears in the store file"
+        );
+    }
+    for (_, secret) in v["secrets"].as_object().unwrap() {
+        assert!(!contains(&bytes, secret.as_str().unwrap().as_bytes()));
+    }
+}
+
+#[test]
+fn wrong_passphrase_exits_5_and_leaves_the_file_byte_for_byte() {
+    let env = Env::new();
+    env.app("a1");
+    let before = env.store_bytes();
+    for args in [
+        &["app", "list"][..],
+        &["app", "create", "a2"],
+        &["app", "delete", "a1", "--yes"],
+    ] {
+        let out = env
+            .cmd()
+            .env("APPCTL_PASSPHRASE", "wrong")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(5), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("wrong passphrase"), "{err}");
+    }
+    assert_eq!(env.store_bytes(), before);
+}
+
+fn damaged(env: &Env, bytes: &[u8]) -> String {
+    std::fs::write(&env.store, bytes).unwrap();
+    let err = env.fails(&["app", "list"], 6);
+    let err2 = env.fails(&["app", "create", "zz"], 6);
+    assert_eq!(
+        env.store_bytes(),
+        bytes,
+        "a damaged store is never rewritten"
+    );
+    assert!(err2.contains("damaged"));
+    err
+}
+
+#[test]
+fn flipped_bytes_truncation_and_garbage_exit_6() {
+    let env = Env::new();
+    env.app("a1");
+    let good = env.store_bytes();
+    // header: a byte of the salt; payload: a byte in the middle; the tag: last byte.
+    for at in [40, good.len() / 2, good.len() - 1] {
+        let mut b = good.clone();
+        b[at] ^= 0x01;
+        damaged(&env, &b);
+    }
+    for len in [0, 5, 100, 250, good.len() - 1] {
+        damaged(&env, &good[..len]);
+    }
+    let mut longer = good.clone();
+    longer.extend_from_slice(b"extra");
+    damaged(&env, &longer);
+    let err = damaged(&env, b"SQLite format 3\0 this is not a store");
+    assert!(err.contains("not an appctl store"), "{err}");
+    let mut v2 = good.clone();
+    v2[8] = 9;
+    let err = damaged(&env, &v2);
+    assert!(err.contains("format version 9"), "{err}");
+    std::fs::write(&env.store, &good).unwrap();
+    env.ok(&["app", "list"]);
+}
+
+#[test]
+fn every_change_rewrites_the_file_with_a_fresh_nonce() {
+    let env = Env::new();
+    let a = env.store_bytes();
+    env.ok(&["project", "create", "p1"]);
+    let b = env.store_bytes();
+    assert_ne!(a[11..35], b[11..35], "payload nonce must change");
+    // Reads do not write.
+    env.ok(&["project", "list"]);
+    assert_eq!(env.store_bytes(), b);
+    let leftovers: Vec<_> = std::fs::read_dir(env.store.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_killed_writers_temp_file_is_cleaned_by_the_next_write_and_never_read() {
+    let env = Env::new();
+    let dir = env.store.parent().unwrap();
+    let temp = dir.join(".store.appctl.tmp-99999-deadbeef");
+    std::fs::write(&temp, b"half-written").unwrap();
+    env.ok(&["app", "list"]);
+    env.ok(&["project", "create", "p1"]);
+    assert!(!temp.exists());
+}
+
+#[test]
+fn a_held_lock_gives_exit_7_not_a_hang() {
+    let env = Env::new();
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(env.store.with_extension("appctl.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let before = env.store_bytes();
+    let out = env
+        .cmd()
+        .env("APPCTL_LOCK_TIMEOUT", "0.3")
+        .args(["project", "create", "p1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("busy"));
+    assert_eq!(env.store_bytes(), before);
+    // Readers do not need the lock.
+    env.ok(&["project", "list"]);
+    drop(lock);
+    env.ok(&["project", "create", "p1"]);
+}
+
+#[test]
+fn concurrent_writers_lose_no_update() {
+    let env = Env::new();
+    let children: Vec<_> = (0..6)
+        .map(|i| env.spawn(&["project", "create", &format!("p{i}")]))
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let list = env.json(&["project", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 6);
+}

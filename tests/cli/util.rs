@@ -1,0 +1,142 @@
+//! A temporary store and a command runner with a cleared environment.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use tempfile::TempDir;
+
+/// The passphrase of every test store.
+pub const PASSPHRASE: &str = "correct horse battery staple";
+
+/// A temporary directory with a store path inside it.
+pub struct Env {
+    pub dir: TempDir,
+    pub store: PathBuf,
+}
+
+impl Env {
+    /// A directory without a store yet.
+    pub fn bare() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("data").join("store.appctl");
+        Env { dir, store }
+    }
+
+    /// A new store at the cheapest allowed KDF settings.
+    pub fn new() -> Env {
+        let env = Env::bare();
+        env.ok(&[
+            "init",
+            "--owner",
+            "alice",
+            "--kdf-memory-mib",
+            "19",
+            "--kdf-iterations",
+            "2",
+        ]);
+        env
+    }
+
+    /// `appctl` with only PATH kept, HOME in the temp dir, the store and the passphrase set.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("appctl"));
+        c.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("APPCTL_STORE", &self.store)
+            .env("APPCTL_PASSPHRASE", PASSPHRASE)
+            .env("APPCTL_LOCK_TIMEOUT", "60")
+            .stdin(std::process::Stdio::null());
+        c
+    }
+
+    /// The same, as an assert_cmd command.
+    pub fn cmd(&self) -> Command {
+        Command::from_std(self.std_cmd())
+    }
+
+    /// Starts `appctl args` without waiting for it.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        self.std_cmd()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Runs with `args` and returns the whole output.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().unwrap()
+    }
+
+    /// Runs, asserts exit 0, returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "appctl {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        no_panic(&out);
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs with `--json`, asserts exit 0, parses stdout.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&a)).unwrap()
+    }
+
+    /// Runs, asserts exit `code`, returns stderr; checks the error is one line plus an optional hint.
+    pub fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.run(args);
+        let stderr = String::from_utf8(out.stderr.clone()).unwrap();
+        assert_eq!(out.status.code(), Some(code), "appctl {args:?}: {stderr}");
+        no_panic(&out);
+        if code != 2 {
+            let lines: Vec<&str> = stderr.lines().collect();
+            assert!(lines[0].starts_with("error: "), "{stderr}");
+            assert!(lines.len() <= 2, "error is one line plus a hint: {stderr}");
+            if lines.len() == 2 {
+                assert!(lines[1].starts_with("hint: "), "{stderr}");
+            }
+        }
+        stderr
+    }
+
+    /// The raw bytes of the store file.
+    pub fn store_bytes(&self) -> Vec<u8> {
+        std::fs::read(&self.store).unwrap()
+    }
+
+    /// Creates a standalone app and returns its ID.
+    pub fn app(&self, name: &str) -> String {
+        self.json(&["app", "create", name])["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+pub fn no_panic(out: &Output) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Whether `haystack` contains `needle` anywhere.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
