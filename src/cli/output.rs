@@ -175,6 +175,7 @@ pub fn print_secrets(
     heading: &str,
     secrets: &IssuedSecrets,
 ) -> Result<()> {
+    use zeroize::Zeroize;
     let named = secrets.named();
     if json {
         let mut obj = serde_json::Map::new();
@@ -182,23 +183,39 @@ pub fn print_secrets(
             obj.insert((*name).to_string(), Value::String(v.expose().to_string()));
         }
         doc["secrets"] = Value::Object(obj);
-        return print_json(&doc);
-    }
-    if env {
-        let mut s = String::new();
-        for (name, v) in &named {
-            s.push_str(&format!("{}={}\n", env_name(name), v.expose()));
+        let mut text = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
+        text.push('\n');
+        let out = stdout(&text);
+        // Wipe the copies this function made.
+        text.zeroize();
+        if let Some(Value::Object(obj)) = doc.get_mut("secrets") {
+            for v in obj.values_mut() {
+                if let Value::String(s) = v {
+                    s.zeroize();
+                }
+            }
         }
-        let out = stdout(&s);
-        zeroize::Zeroize::zeroize(&mut s);
         return out;
     }
-    stdout(&format!("{heading}\n"))?;
-    let mut t = table(&["Credential", "Value"]);
-    for (name, v) in &named {
-        t.add_row(vec![name.replace('_', " "), v.expose().to_string()]);
+    let mut text = String::new();
+    if env {
+        for (name, v) in &named {
+            text.push_str(&format!("{}={}\n", env_name(name), v.expose()));
+        }
+    } else {
+        stdout(&format!("{heading}\n"))?;
+        let mut t = table(&["Credential", "Value"]);
+        for (name, v) in &named {
+            t.add_row(vec![name.replace('_', " "), v.expose().to_string()]);
+        }
+        text = format!("{t}\n");
     }
-    print_table(&t)?;
+    let out = stdout(&text);
+    text.zeroize();
+    out?;
+    if env {
+        return Ok(());
+    }
     note("warning: these secrets are shown only this once; copy them somewhere safe now");
     Ok(())
 }

@@ -145,19 +145,62 @@ pub fn write_atomic(store: &Path, bytes: &[u8]) -> Result<()> {
             .mode(0o600)
             .open(&tmp)
             .map_err(|e| Error::io("create temporary file", &tmp, &e))?;
-        f.write_all(bytes)
+        let half = bytes.len() / 2;
+        f.write_all(&bytes[..half])
+            .and_then(|()| fault::inject(fault::Step::Write))
+            .and_then(|()| f.write_all(&bytes[half..]))
             .map_err(|e| Error::io("write temporary file", &tmp, &e))?;
-        f.sync_all()
+        fault::inject(fault::Step::Fsync)
+            .and_then(|()| f.sync_all())
             .map_err(|e| Error::io("sync temporary file", &tmp, &e))?;
-        fs::rename(&tmp, store).map_err(|e| Error::io("replace store", store, &e))
+        fault::inject(fault::Step::Rename)
+            .and_then(|()| fs::rename(&tmp, store))
+            .map_err(|e| Error::io("replace store", store, &e))
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
         return result;
     }
-    File::open(dir)
+    fault::inject(fault::Step::DirSync)
+        .and_then(|()| File::open(dir))
         .and_then(|d| d.sync_all())
         .map_err(|e| Error::io("sync directory", dir, &e))
+}
+
+/// Fault injection for tests of the save path. In debug builds (the ones
+/// the test suite runs), `APPCTL_FAULT=write|enospc|fsync|rename|dirsync`
+/// makes that step of a save fail as the OS would; release builds compile
+/// it to nothing.
+mod fault {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub(super) enum Step {
+        Write,
+        Fsync,
+        Rename,
+        DirSync,
+    }
+
+    #[cfg(debug_assertions)]
+    pub(super) fn inject(step: Step) -> std::io::Result<()> {
+        use std::io::Error;
+        let Ok(want) = std::env::var("APPCTL_FAULT") else {
+            return Ok(());
+        };
+        match (want.as_str(), step) {
+            ("write", Step::Write) => Err(Error::other("injected write failure")),
+            ("enospc", Step::Write) => Err(Error::from_raw_os_error(28)),
+            ("fsync", Step::Fsync) => Err(Error::from_raw_os_error(5)),
+            ("rename", Step::Rename) => Err(Error::from_raw_os_error(18)),
+            ("dirsync", Step::DirSync) => Err(Error::from_raw_os_error(5)),
+            _ => Ok(()),
+        }
+    }
+
+    #[cfg(not(debug_assertions))]
+    #[inline(always)]
+    pub(super) fn inject(_: Step) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
