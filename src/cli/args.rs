@@ -62,6 +62,88 @@ pub enum Command {
     Keys(KeysCommand),
     /// Show the event log, newest first
     Log(LogArgs),
+    /// Unlock the store for a while: prints `export APPCTL_SESSION=…` for eval
+    Unlock(UnlockArgs),
+    /// End unlock sessions (the current one, or all of this store's)
+    Lock(LockArgs),
+    /// Change the passphrase (and optionally the KDF parameters)
+    Passwd(PasswdArgs),
+    /// Set a new passphrase with the recovery key
+    Recover(RecoverArgs),
+    /// Manage the recovery key
+    #[command(subcommand)]
+    RecoveryKey(RecoveryKeyCommand),
+    /// Verify the whole store: authentication, integrity, invariants, modes
+    Check,
+    /// Copy the store (still encrypted) to PATH, taken under the lock
+    Backup(BackupArgs),
+}
+
+/// Arguments of `unlock`.
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// How long the session lasts, such as 90s, 15m or 2h (at most 24h)
+    #[arg(long, value_name = "DURATION", default_value = "15m")]
+    pub ttl: String,
+}
+
+/// Arguments of `lock`.
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    /// End every session of this store, not only $APPCTL_SESSION's
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// Optional KDF parameters for a new passphrase.
+#[derive(Debug, Args)]
+pub struct KdfArgs {
+    /// Argon2id memory in MiB (at least 19) [default: unchanged]
+    #[arg(long, value_name = "N")]
+    pub kdf_memory_mib: Option<u32>,
+    /// Argon2id iterations (at least 2) [default: unchanged]
+    #[arg(long, value_name = "N")]
+    pub kdf_iterations: Option<u32>,
+    /// Argon2id lanes [default: unchanged]
+    #[arg(long, value_name = "N")]
+    pub kdf_parallelism: Option<u32>,
+}
+
+/// Arguments of `passwd`.
+#[derive(Debug, Args)]
+pub struct PasswdArgs {
+    /// Read the new passphrase from the first line of FILE [default: ask twice at a terminal]
+    #[arg(long, value_name = "FILE")]
+    pub new_passphrase_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
+/// Arguments of `recover`.
+#[derive(Debug, Args)]
+pub struct RecoverArgs {
+    /// The file holding the recovery key that `init` printed
+    #[arg(long, value_name = "FILE")]
+    pub recovery_key_file: PathBuf,
+    /// Read the new passphrase from the first line of FILE [default: ask twice at a terminal]
+    #[arg(long, value_name = "FILE")]
+    pub new_passphrase_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
+/// `recovery-key` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RecoveryKeyCommand {
+    /// Replace the recovery key; prints the new one once
+    Regenerate,
+}
+
+/// Arguments of `backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy (must not exist)
+    pub path: PathBuf,
 }
 
 /// Arguments of `init`.

@@ -2,6 +2,7 @@
 //! text), the context every command runs in, and the mapping of results to
 //! output and exit codes. Only this module prints or prompts.
 
+mod access;
 mod app;
 mod args;
 mod keys;
@@ -13,7 +14,8 @@ mod store_cmds;
 pub use args::{Cli, Command};
 
 use crate::error::{Error, Kind, Result};
-use crate::store::{Access, Store};
+use crate::store::session::Token;
+use crate::store::{Access, Store, Unlock};
 use clap::Parser;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -106,22 +108,48 @@ impl Ctx {
 
     /// Opens the store for reading.
     pub fn open_read(&self) -> Result<Store> {
-        self.ensure_exists()?;
-        let pw = passphrase::read(self, passphrase::Purpose::Unlock)?;
-        Store::open(&self.store, &pw, Access::Read)
+        self.open(Access::Read)
     }
 
     /// Opens the store for a read-modify-write under its lock.
     pub fn open_write(&self) -> Result<Store> {
+        self.open(self.write_access())
+    }
+
+    fn write_access(&self) -> Access {
+        Access::Write {
+            lock_timeout: self.lock_timeout,
+        }
+    }
+
+    /// Opens the store with `APPCTL_SESSION` when it is set (no passphrase is
+    /// read then), else with the passphrase.
+    fn open(&self, access: Access) -> Result<Store> {
+        self.ensure_exists()?;
+        match session_token()? {
+            Some(token) => {
+                let dir = session_dir()?;
+                Store::open(
+                    &self.store,
+                    Unlock::Session {
+                        dir: &dir,
+                        token: &token,
+                    },
+                    access,
+                )
+            }
+            None => self.open_with_passphrase(access),
+        }
+    }
+
+    /// Opens the store with the passphrase itself, never a session (for
+    /// `unlock`, `passwd` and `recovery-key regenerate`).
+    pub fn open_with_passphrase(&self, access: Access) -> Result<Store> {
         self.ensure_exists()?;
         let pw = passphrase::read(self, passphrase::Purpose::Unlock)?;
-        Store::open(
-            &self.store,
-            &pw,
-            Access::Write {
-                lock_timeout: self.lock_timeout,
-            },
-        )
+        with_spinner("Deriving the key", || {
+            Store::open(&self.store, Unlock::Passphrase(&pw), access)
+        })
     }
 
     /// Fails early, before asking for a passphrase, when there is no store.
@@ -170,6 +198,41 @@ impl Ctx {
     }
 }
 
+/// Shows a spinner on stderr while `f` runs, when stderr is a terminal.
+pub(crate) fn with_spinner<T>(message: &str, f: impl FnOnce() -> T) -> T {
+    if !std::io::stderr().is_terminal() {
+        return f();
+    }
+    let bar = indicatif::ProgressBar::new_spinner().with_message(format!("{message}…"));
+    bar.enable_steady_tick(Duration::from_millis(80));
+    let out = f();
+    bar.finish_and_clear();
+    out
+}
+
+/// The parsed `APPCTL_SESSION`, when it is set.
+fn session_token() -> Result<Option<Token>> {
+    match std::env::var_os("APPCTL_SESSION").filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => Token::parse(&v.to_string_lossy()).map(Some),
+    }
+}
+
+/// Where session files live: `$XDG_RUNTIME_DIR/appctl`, or without a
+/// runtime directory `~/.local/share/appctl/sessions` (made 0700).
+fn session_dir() -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "appctl").ok_or_else(|| {
+        Error::new(
+            Kind::NeedsInput,
+            "cannot find a home or runtime directory for sessions",
+        )
+    })?;
+    Ok(match dirs.runtime_dir() {
+        Some(d) => d.to_path_buf(),
+        None => dirs.data_local_dir().join("sessions"),
+    })
+}
+
 fn default_store() -> Result<PathBuf> {
     directories::ProjectDirs::from("", "", "appctl")
         .map(|d| d.data_dir().join("store.appctl"))
@@ -191,6 +254,13 @@ fn run(cli: Cli) -> Result<()> {
         Command::Project(c) => project::run(&ctx, c),
         Command::App(c) => app::run(&ctx, c),
         Command::Keys(c) => keys::run(&ctx, c),
+        Command::Unlock(a) => access::unlock(&ctx, a),
+        Command::Lock(a) => access::lock(&ctx, a),
+        Command::Passwd(a) => access::passwd(&ctx, a),
+        Command::Recover(a) => access::recover(&ctx, a),
+        Command::RecoveryKey(c) => access::recovery_key(&ctx, c),
+        Command::Check => store_cmds::check(&ctx),
+        Command::Backup(a) => store_cmds::backup(&ctx, a),
     }
 }
 

@@ -37,6 +37,34 @@ pub fn read(ctx: &Ctx, purpose: Purpose) -> Result<Passphrase> {
     Ok(pw)
 }
 
+/// A new passphrase for `passwd` and `recover`: from `file`, else asked
+/// twice at a terminal, else exit 8.
+pub fn read_new(ctx: &Ctx, file: Option<&Path>) -> Result<Passphrase> {
+    let pw = match file {
+        Some(path) => from_file(path, "--new-passphrase-file")?,
+        None if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {
+            prompt(ctx, Purpose::New)?
+        }
+        None => {
+            return Err(Error::new(
+                Kind::NeedsInput,
+                "a new passphrase is needed and there is no terminal to ask",
+            )
+            .with_hint("pass --new-passphrase-file FILE"));
+        }
+    };
+    if pw.is_empty() {
+        return Err(Error::invalid("the new passphrase is empty")
+            .with_hint("choose a long passphrase; an empty one protects nothing"));
+    }
+    Ok(pw)
+}
+
+/// Reads the first line of a file that holds a secret, such as a recovery key.
+pub fn read_secret_file(path: &Path, source: &str) -> Result<Passphrase> {
+    from_file(path, source)
+}
+
 fn env(name: &str) -> Option<std::ffi::OsString> {
     std::env::var_os(name).filter(|v| !v.is_empty())
 }

@@ -1,14 +1,15 @@
 //! Commands about the store as a whole: `init`, `dashboard`, `log`.
 
 use super::Ctx;
-use super::args::{InitArgs, LogArgs};
+use super::args::{BackupArgs, InitArgs, LogArgs};
 use super::output::{self, app_json, event_json, project_json};
 use super::passphrase::{self, Purpose};
 use super::project::text;
 use crate::crypto::kdf::KdfParams;
+use crate::error::Kind;
 use crate::error::{Error, Result};
 use crate::model::{Owner, validate};
-use crate::store::{AppFilter, Store, envelope, schema};
+use crate::store::{AppFilter, IssuedSecrets, Store, envelope, file, schema};
 use rand::Rng;
 use serde_json::json;
 
@@ -45,9 +46,15 @@ pub(super) fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
     let user_id = rand::rngs::OsRng.gen_range(100_000_000_000_000_000..=u64::MAX / 2);
     let owner = Owner { handle, user_id };
     let pw = passphrase::read(ctx, Purpose::New)?;
-    let store = Store::init(&ctx.store, &pw, params, &owner, ctx.lock_timeout)?;
+    let (store, recovery_key) = super::with_spinner("Deriving the key", || {
+        Store::init(&ctx.store, &pw, params, &owner, ctx.lock_timeout)
+    })?;
+    let made = IssuedSecrets {
+        recovery_key: Some(recovery_key),
+        ..IssuedSecrets::default()
+    };
     if ctx.json {
-        return output::print_json(&json!({
+        let doc = json!({
             "store": store.path().display().to_string(),
             "owner": { "handle": owner.handle, "user_id": owner.user_id.to_string() },
             "format_version": envelope::FORMAT_VERSION,
@@ -58,17 +65,20 @@ pub(super) fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
                 "iterations": params.iterations,
                 "parallelism": params.parallelism,
             },
-        }));
+        });
+        return output::print_secrets(true, false, doc, "", &made);
     }
-    output::stdout(&format!(
-        "Created store {} for @{} (user ID {}); Argon2id {} MiB, {} iterations, {} lane(s).\n",
+    let heading = format!(
+        "Created store {} for @{} (user ID {}); Argon2id {} MiB, {} iterations, {} lane(s).\n\
+         Its recovery key sets a new passphrase if you forget yours (`appctl recover`):",
         store.path().display(),
         owner.handle,
         owner.user_id,
         a.kdf_memory_mib,
         params.iterations,
         params.parallelism
-    ))
+    );
+    output::print_secrets(false, false, json!({}), &heading, &made)
 }
 
 pub(super) fn dashboard(ctx: &Ctx) -> Result<()> {
@@ -185,4 +195,130 @@ pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
         ]);
     }
     output::print_table(&t)
+}
+
+pub(super) fn check(ctx: &Ctx) -> Result<()> {
+    let store = ctx.open_read()?;
+    let r = store.check()?;
+    let dir = file::dir_of(store.path());
+    let lock = file::lock_path(store.path());
+    let modes = [
+        ("store file", file::mode(store.path()), 0o600),
+        ("lock file", file::mode(&lock), 0o600),
+        ("directory", file::mode(dir), 0o700),
+    ];
+    let warnings: Vec<String> = modes
+        .iter()
+        .filter_map(|(what, mode, want)| match mode {
+            Some(m) if m & 0o077 != 0 => Some(format!(
+                "the {what} is mode {m:04o}: others may read it (expected {want:04o}; chmod it)"
+            )),
+            _ => None,
+        })
+        .collect();
+    let slot_name = |k: envelope::SlotKind| match k {
+        envelope::SlotKind::Passphrase => "passphrase",
+        envelope::SlotKind::Recovery => "recovery key",
+    };
+    if ctx.json {
+        output::print_json(&json!({
+            "sound": r.problems.is_empty(),
+            "store": store.path().display().to_string(),
+            "format_version": r.format_version,
+            "schema_version": r.schema_version,
+            "key_slots": r.slots.iter().map(|(k, p)| json!({
+                "slot": slot_name(*k),
+                "kdf": "argon2id",
+                "memory_mib": p.memory_kib / 1024,
+                "iterations": p.iterations,
+                "parallelism": p.parallelism,
+            })).collect::<Vec<_>>(),
+            "counts": {
+                "projects": r.projects,
+                "apps": r.apps,
+                "credentials": r.credentials,
+                "events": r.events,
+            },
+            "modes": modes.iter().map(|(what, m, _)| (what.to_string(), json!(m.map(|m| format!("{m:04o}"))))).collect::<serde_json::Map<_, _>>(),
+            "problems": r.problems,
+            "warnings": warnings,
+        }))?;
+    } else {
+        let mut t = output::table(&["Check", "Result"]);
+        t.add_row(vec![
+            "Store".to_string(),
+            store.path().display().to_string(),
+        ]);
+        t.add_row(vec![
+            "Authentication".to_string(),
+            "every byte authenticated".to_string(),
+        ]);
+        t.add_row(vec![
+            "Format version".to_string(),
+            r.format_version.to_string(),
+        ]);
+        t.add_row(vec![
+            "Schema version".to_string(),
+            r.schema_version.to_string(),
+        ]);
+        for (k, p) in &r.slots {
+            t.add_row(vec![
+                format!("Key slot: {}", slot_name(*k)),
+                format!(
+                    "Argon2id {} MiB, {} iterations, {} lane(s)",
+                    p.memory_kib / 1024,
+                    p.iterations,
+                    p.parallelism
+                ),
+            ]);
+        }
+        t.add_row(vec![
+            "Contents".to_string(),
+            format!(
+                "{} project(s), {} app(s), {} credential(s), {} event(s)",
+                r.projects, r.apps, r.credentials, r.events
+            ),
+        ]);
+        for (what, m, _) in &modes {
+            t.add_row(vec![
+                format!("Mode of {what}"),
+                m.map_or("missing".to_string(), |m| format!("{m:04o}")),
+            ]);
+        }
+        let verdict = if r.problems.is_empty() {
+            "sound".to_string()
+        } else {
+            r.problems.join("\n")
+        };
+        t.add_row(vec!["Integrity and invariants".to_string(), verdict]);
+        output::print_table(&t)?;
+        for w in &warnings {
+            output::note(&format!("warning: {w}"));
+        }
+    }
+    if r.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(
+            Kind::Damaged,
+            format!("store check found {} problem(s)", r.problems.len()),
+        )
+        .with_hint("restore the store from a backup"))
+    }
+}
+
+pub(super) fn backup(ctx: &Ctx, a: BackupArgs) -> Result<()> {
+    let store = ctx.open_write()?;
+    let bytes = store.backup(&a.path)?;
+    if ctx.json {
+        return output::print_json(&json!({
+            "backup": a.path.display().to_string(),
+            "bytes": bytes,
+        }));
+    }
+    output::stdout(&format!(
+        "Backed up {} to {} ({bytes} bytes, encrypted as the store is).\n",
+        store.path().display(),
+        a.path.display()
+    ))
 }

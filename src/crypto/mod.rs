@@ -24,6 +24,22 @@ pub fn random_bytes(buf: &mut [u8]) {
     rand::rngs::OsRng.fill_bytes(buf);
 }
 
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The bytes of a hex string; `None` when it is not hex.
+pub fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
 /// An unkeyed BLAKE2b-256 checksum. Used to tell header damage from a wrong
 /// passphrase; it is not an authenticator (the AEAD is).
 pub fn checksum(data: &[u8]) -> [u8; 32] {

@@ -98,6 +98,34 @@ pub fn bearer_token(app_id: u64) -> Secret {
     Secret::new(out)
 }
 
+/// Groups of a recovery key.
+const RECOVERY_GROUPS: usize = 8;
+/// Characters per group of a recovery key.
+const RECOVERY_GROUP_LEN: usize = 5;
+
+/// A new recovery key: 8 groups of 5 letters and digits (about 238 bits),
+/// such as `AbC12-…`. Dashes and spaces are ignored when it is read back.
+pub fn recovery_key() -> Secret {
+    let raw = alphanumeric(RECOVERY_GROUPS * RECOVERY_GROUP_LEN);
+    let mut s = String::with_capacity(RECOVERY_GROUPS * (RECOVERY_GROUP_LEN + 1));
+    for (i, c) in raw.expose().chars().enumerate() {
+        if i > 0 && i % RECOVERY_GROUP_LEN == 0 {
+            s.push('-');
+        }
+        s.push(c);
+    }
+    Secret::new(s)
+}
+
+/// The bytes a recovery key stands for: without dashes and white space.
+pub fn normalize_recovery_key(s: &str) -> Zeroizing<Vec<u8>> {
+    Zeroizing::new(
+        s.bytes()
+            .filter(|b| *b != b'-' && !b.is_ascii_whitespace())
+            .collect(),
+    )
+}
+
 /// A short keyed fingerprint of `value`: the first 8 bytes of BLAKE2b-MAC
 /// under the store's fingerprint key, in hex. Being keyed, it cannot be used
 /// to test guesses of the secret without the store's key.
@@ -106,7 +134,7 @@ pub fn fingerprint(key: &[u8], value: &str) -> String {
         .expect("a 32-byte key is a valid BLAKE2b key");
     mac.update(value.as_bytes());
     let tag = mac.finalize().into_bytes();
-    tag.iter().map(|b| format!("{b:02x}")).collect()
+    super::hex(&tag)
 }
 
 #[cfg(test)]
@@ -186,6 +214,18 @@ mod tests {
         assert_eq!(a, fingerprint(&[1; 32], v));
         assert_ne!(a, fingerprint(&[2; 32], v));
         assert!(!v.contains(&a));
+    }
+
+    #[test]
+    fn recovery_keys_are_grouped_and_normalise() {
+        let k = recovery_key();
+        let groups: Vec<&str> = k.expose().split('-').collect();
+        assert_eq!(groups.len(), 8);
+        assert!(groups.iter().all(|g| g.len() == 5 && alnum(g)));
+        let n = normalize_recovery_key(k.expose());
+        assert_eq!(n.len(), 40);
+        let spaced = k.expose().replace('-', " ") + "\n";
+        assert_eq!(*normalize_recovery_key(&spaced), *n);
     }
 
     #[test]

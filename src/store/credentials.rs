@@ -22,6 +22,8 @@ pub struct IssuedSecrets {
     pub access_token: Option<Secret>,
     /// Access token secret.
     pub access_token_secret: Option<Secret>,
+    /// Recovery key of the store.
+    pub recovery_key: Option<Secret>,
     /// Credentials that became unusable as a consequence.
     pub invalidated: Vec<CredentialKind>,
 }
@@ -48,6 +50,7 @@ impl IssuedSecrets {
             ("bearer_token", &self.bearer_token),
             ("access_token", &self.access_token),
             ("access_token_secret", &self.access_token_secret),
+            ("recovery_key", &self.recovery_key),
         ]
         .into_iter()
         .filter_map(|(n, v)| v.as_ref().map(|v| (n, v)))

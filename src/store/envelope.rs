@@ -5,9 +5,10 @@
 //! offset  size  field
 //! 0       8     magic "\x89APPCTL\n"
 //! 8       2     format version (u16 LE) = 1
-//! 10      1     number of key slots n (1..=4)
-//! 11      24    payload nonce
-//! 35      101n  key slots, each:
+//! 10      16    store ID (random, fixed at init; binds sessions to this store)
+//! 26      1     number of key slots n (1..=4)
+//! 27      24    payload nonce
+//! 51      101n  key slots, each:
 //!                 1   kind (1 passphrase, 2 recovery key)
 //!                 4   Argon2id memory KiB (u32 LE)
 //!                 4   Argon2id iterations (u32 LE)
@@ -15,7 +16,7 @@
 //!                 16  salt
 //!                 24  wrap nonce
 //!                 48  data key sealed with XChaCha20-Poly1305 under the slot key
-//! 35+101n 32    BLAKE2b-256 of all bytes above (unkeyed: tells damage from a wrong key)
+//! 51+101n 32    BLAKE2b-256 of all bytes above (unkeyed: tells damage from a wrong key)
 //! then          SQLite image sealed with XChaCha20-Poly1305 under the data key,
 //!               the whole header above as associated data
 //! ```
@@ -31,7 +32,10 @@ pub const MAGIC: [u8; 8] = *b"\x89APPCTL\n";
 pub const FORMAT_VERSION: u16 = 1;
 /// Most key slots a header may hold.
 pub const MAX_SLOTS: usize = 4;
-const FIXED_LEN: usize = 8 + 2 + 1 + aead::NONCE_LEN;
+const FIXED_LEN: usize = 8 + 2 + STORE_ID_LEN + 1 + aead::NONCE_LEN;
+/// Length of the store ID.
+pub const STORE_ID_LEN: usize = 16;
+const SLOTS_AT: usize = 8 + 2 + STORE_ID_LEN;
 const SLOT_LEN: usize = 1 + 12 + 16 + aead::NONCE_LEN + 32 + aead::TAG_LEN;
 const CHECKSUM_LEN: usize = 32;
 
@@ -156,15 +160,20 @@ impl Slot {
 /// The parsed header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
+    /// A random identifier of this store, fixed at init.
+    pub store_id: [u8; STORE_ID_LEN],
     /// The key slots (at least one passphrase slot).
     pub slots: Vec<Slot>,
     payload_nonce: [u8; aead::NONCE_LEN],
 }
 
 impl Header {
-    /// A header with the given slots.
+    /// A header for a new store, with a fresh store ID and the given slots.
     pub fn new(slots: Vec<Slot>) -> Header {
+        let mut store_id = [0u8; STORE_ID_LEN];
+        crate::crypto::random_bytes(&mut store_id);
         Header {
+            store_id,
             slots,
             payload_nonce: [0; aead::NONCE_LEN],
         }
@@ -186,6 +195,7 @@ impl Header {
         let mut h = Vec::with_capacity(FIXED_LEN + SLOT_LEN * self.slots.len() + CHECKSUM_LEN);
         h.extend_from_slice(&MAGIC);
         h.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        h.extend_from_slice(&self.store_id);
         h.push(u8::try_from(self.slots.len()).expect("at most MAX_SLOTS slots"));
         h.extend_from_slice(&self.payload_nonce);
         for s in &self.slots {
@@ -216,7 +226,7 @@ impl Header {
         if version != FORMAT_VERSION {
             return Err(EnvelopeError::UnknownVersion(version));
         }
-        let n = usize::from(file[10]);
+        let n = usize::from(file[SLOTS_AT]);
         let len = FIXED_LEN + SLOT_LEN * n + CHECKSUM_LEN;
         if file.len() < len {
             return Err(EnvelopeError::Truncated);
@@ -227,8 +237,10 @@ impl Header {
         if n == 0 || n > MAX_SLOTS {
             return Err(EnvelopeError::BadField("number of key slots"));
         }
+        let mut store_id = [0u8; STORE_ID_LEN];
+        store_id.copy_from_slice(&file[10..SLOTS_AT]);
         let mut payload_nonce = [0u8; aead::NONCE_LEN];
-        payload_nonce.copy_from_slice(&file[11..FIXED_LEN]);
+        payload_nonce.copy_from_slice(&file[SLOTS_AT + 1..FIXED_LEN]);
         let mut slots: Vec<Slot> = Vec::with_capacity(n);
         for i in 0..n {
             let b = &file[FIXED_LEN + i * SLOT_LEN..FIXED_LEN + (i + 1) * SLOT_LEN];
@@ -269,6 +281,7 @@ impl Header {
         }
         Ok((
             Header {
+                store_id,
                 slots,
                 payload_nonce,
             },

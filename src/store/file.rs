@@ -132,10 +132,7 @@ pub fn write_atomic(store: &Path, bytes: &[u8]) -> Result<()> {
         "{}{}-{}",
         temp_prefix(store),
         std::process::id(),
-        suffix
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
+        crate::crypto::hex(&suffix)
     );
     let tmp = dir.join(name);
     let result = (|| {
@@ -165,6 +162,49 @@ pub fn write_atomic(store: &Path, bytes: &[u8]) -> Result<()> {
         .and_then(|()| File::open(dir))
         .and_then(|d| d.sync_all())
         .map_err(|e| Error::io("sync directory", dir, &e))
+}
+
+/// Writes `bytes` to a new 0600 file at `dest`, refusing to overwrite
+/// anything, and makes it durable.
+pub fn write_new(dest: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(dest)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::conflict(format!("{} already exists", dest.display()))
+                    .with_hint("a backup never overwrites a file; choose a new path")
+            } else {
+                Error::io("create", dest, &e)
+            }
+        })?;
+    let written = f
+        .write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .map_err(|e| Error::io("write", dest, &e));
+    if written.is_err() {
+        let _ = fs::remove_file(dest);
+        return written;
+    }
+    let dir = parent_dir(dest);
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io("sync directory", dir, &e))
+}
+
+/// The permission bits of `path`, if it exists.
+pub fn mode(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o7777)
+}
+
+/// The directory that holds `path`.
+pub fn dir_of(path: &Path) -> &Path {
+    parent_dir(path)
 }
 
 /// Fault injection for tests of the save path. In debug builds (the ones

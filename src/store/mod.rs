@@ -9,17 +9,21 @@
 pub mod envelope;
 pub mod file;
 pub mod schema;
+pub mod session;
 
 mod apps;
+mod check;
 mod credentials;
 mod events;
 mod projects;
 
 pub use apps::AppFilter;
+pub use check::CheckReport;
 pub use credentials::IssuedSecrets;
 pub use projects::{DeleteMode, ProjectPatch};
 
 use crate::crypto::kdf::{self, KdfParams};
+use crate::crypto::token::Secret;
 use crate::crypto::{Key, random_key};
 use crate::error::{Error, Kind, Result};
 use crate::model::Owner;
@@ -40,6 +44,22 @@ pub enum Access {
     Write {
         /// How long to wait for another command's lock.
         lock_timeout: Duration,
+    },
+}
+
+/// What opens a store.
+#[derive(Debug, Clone, Copy)]
+pub enum Unlock<'a> {
+    /// The passphrase: one Argon2id derivation.
+    Passphrase(&'a [u8]),
+    /// The recovery key: one Argon2id derivation on the recovery slot.
+    RecoveryKey(&'a [u8]),
+    /// An unlock session: no derivation at all.
+    Session {
+        /// The session directory.
+        dir: &'a Path,
+        /// The parsed `APPCTL_SESSION` value.
+        token: &'a session::Token,
     },
 }
 
@@ -76,14 +96,34 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(Header, usize)> {
     Header::decode(bytes).map_err(|e| envelope_error(path, e))
 }
 
-fn passphrase_slot<'h>(path: &Path, header: &'h Header) -> Result<&'h Slot> {
-    header
-        .slot(SlotKind::Passphrase)
-        .ok_or_else(|| Error::damaged(path, "the header has no passphrase slot"))
+fn slot<'h>(path: &Path, header: &'h Header, kind: SlotKind) -> Result<&'h Slot> {
+    header.slot(kind).ok_or_else(|| match kind {
+        SlotKind::Passphrase => Error::damaged(path, "the header has no passphrase slot"),
+        SlotKind::Recovery => Error::new(Kind::NotFound, "this store has no recovery key")
+            .with_hint("make one with `appctl recovery-key regenerate`"),
+    })
+}
+
+/// Derives the slot key for `secret` and unwraps the data key.
+fn unwrap_slot(path: &Path, slot: &Slot, secret: &[u8]) -> Result<(Key, Key)> {
+    let slot_key = kdf::derive(secret, &slot.salt, slot.kdf)?;
+    let data_key = slot.unwrap_key(&slot_key).ok_or_else(|| match slot.kind {
+        SlotKind::Passphrase => envelope_error(path, EnvelopeError::WrongKey),
+        SlotKind::Recovery => Error::new(Kind::Auth, "wrong recovery key")
+            .with_hint("check the recovery key file; the store was not changed"),
+    })?;
+    Ok((slot_key, data_key))
+}
+
+fn slot_kind(unlock: Unlock<'_>) -> SlotKind {
+    match unlock {
+        Unlock::RecoveryKey(_) => SlotKind::Recovery,
+        _ => SlotKind::Passphrase,
+    }
 }
 
 /// The current time in Unix seconds.
-pub(crate) fn now() -> i64 {
+pub fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -92,13 +132,14 @@ pub(crate) fn now() -> i64 {
 
 impl Store {
     /// Creates a new store at `path`, refusing to overwrite an existing one.
+    /// Returns it with its recovery key, to be shown once.
     pub fn init(
         path: &Path,
         passphrase: &[u8],
         params: KdfParams,
         owner: &Owner,
         lock_timeout: Duration,
-    ) -> Result<Store> {
+    ) -> Result<(Store, Secret)> {
         params.check()?;
         file::ensure_dir(path)?;
         let lock = Lock::acquire(path, lock_timeout)?;
@@ -109,27 +150,13 @@ impl Store {
                 ),
             );
         }
-        let salt = Slot::new_salt();
-        let slot_key = kdf::derive(passphrase, &salt, params)?;
         let data_key = random_key();
-        let header = Header::new(vec![Slot::wrap(
-            SlotKind::Passphrase,
-            params,
-            salt,
-            &slot_key,
-            &data_key,
-        )]);
         let conn = Connection::open_in_memory()?;
         schema::configure(&conn)?;
         schema::migrate(&conn)?;
         let mut fp_key = Zeroizing::new([0u8; 32]);
         crate::crypto::random_bytes(&mut fp_key[..]);
-        let fp_hex = Zeroizing::new(
-            fp_key
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>(),
-        );
+        let fp_hex = Zeroizing::new(crate::crypto::hex(&fp_key[..]));
         conn.execute(
             "INSERT INTO meta (key, value) VALUES
                ('owner_handle', ?1), ('owner_id', ?2), ('fingerprint_key', ?3), ('created_at', ?4)",
@@ -144,9 +171,11 @@ impl Store {
             path: path.to_path_buf(),
             conn,
             data_key,
-            header,
+            header: Header::new(Vec::new()),
             lock: Some(lock),
         };
+        store.set_passphrase_slot(passphrase, params)?;
+        let recovery = store.set_recovery_slot()?;
         store.record(
             "store.init",
             "store",
@@ -156,21 +185,30 @@ impl Store {
             Some(format!("owner @{}", owner.handle)),
         )?;
         store.save()?;
-        Ok(store)
+        Ok((store, recovery))
     }
 
-    /// Opens the store at `path` with `passphrase`.
+    /// Opens the store at `path`.
     ///
-    /// The key is derived before the lock is taken, so a slow derivation does
-    /// not hold up other commands; if the passphrase slot changed meanwhile,
-    /// the key is derived again under the lock.
-    pub fn open(path: &Path, passphrase: &[u8], access: Access) -> Result<Store> {
+    /// With a passphrase or recovery key, the key is derived before the lock
+    /// is taken, so a slow derivation does not hold up other commands; if the
+    /// slot changed meanwhile, the key is derived again under the lock. With a
+    /// session no key is derived at all.
+    pub fn open(path: &Path, unlock: Unlock<'_>, access: Access) -> Result<Store> {
         let first = file::read(path)?;
         let (header, _) = decode(path, &first)?;
-        let slot = passphrase_slot(path, &header)?;
-        let slot_key = kdf::derive(passphrase, &slot.salt, slot.kdf)?;
-        if slot.unwrap_key(&slot_key).is_none() {
-            return Err(envelope_error(path, EnvelopeError::WrongKey));
+        let mut first_slot: Option<(Slot, Key, Key)> = None;
+        let mut session_key: Option<Key> = None;
+        match unlock {
+            Unlock::Passphrase(secret) | Unlock::RecoveryKey(secret) => {
+                let kind = slot_kind(unlock);
+                let s = slot(path, &header, kind)?;
+                let (slot_key, data_key) = unwrap_slot(path, s, secret)?;
+                first_slot = Some((s.clone(), slot_key, data_key));
+            }
+            Unlock::Session { dir, token } => {
+                session_key = Some(session::open(dir, token, &header.store_id)?);
+            }
         }
         let (bytes, lock) = match access {
             Access::Read => (first, None),
@@ -180,15 +218,31 @@ impl Store {
             }
         };
         let (header2, header_len) = decode(path, &bytes)?;
-        let slot2 = passphrase_slot(path, &header2)?;
-        let slot_key = if slot2.salt == slot.salt && slot2.kdf == slot.kdf {
-            slot_key
-        } else {
-            kdf::derive(passphrase, &slot2.salt, slot2.kdf)?
+        let data_key = match (unlock, first_slot, session_key) {
+            (Unlock::Session { .. }, _, Some(key)) => {
+                if header2.store_id != header.store_id {
+                    return Err(Error::new(
+                        Kind::Auth,
+                        "the store was replaced since the session began",
+                    )
+                    .with_hint("unlock again with: eval \"$(appctl unlock)\""));
+                }
+                key
+            }
+            (
+                Unlock::Passphrase(secret) | Unlock::RecoveryKey(secret),
+                Some((old, _, data_key)),
+                _,
+            ) => {
+                let now_slot = slot(path, &header2, slot_kind(unlock))?;
+                if *now_slot == old {
+                    data_key
+                } else {
+                    unwrap_slot(path, now_slot, secret)?.1
+                }
+            }
+            _ => return Err(Error::internal("inconsistent unlock state")),
         };
-        let data_key = slot2
-            .unwrap_key(&slot_key)
-            .ok_or_else(|| envelope_error(path, EnvelopeError::WrongKey))?;
         Self::load(path, bytes, header2, header_len, data_key, lock)
     }
 
@@ -237,6 +291,61 @@ impl Store {
         &self.path
     }
 
+    /// Copies the store file, still encrypted, to `dest`. The copy is taken
+    /// under the lock, so it is the same committed state that was opened.
+    pub fn backup(&self, dest: &Path) -> Result<u64> {
+        if self.lock.is_none() {
+            return Err(Error::internal("backup of a store opened without the lock"));
+        }
+        let bytes = file::read(&self.path)?;
+        file::write_new(dest, &bytes)?;
+        Ok(bytes.len() as u64)
+    }
+
+    /// The header as it will be written.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// Starts an unlock session valid until `expires_at` (Unix seconds).
+    pub fn start_session(&self, dir: &Path, expires_at: i64) -> Result<session::Token> {
+        session::create(dir, &self.header.store_id, &self.data_key, expires_at)
+    }
+
+    /// Replaces the passphrase slot: a fresh salt, the same data key. Takes
+    /// effect at the next save.
+    pub fn set_passphrase_slot(&mut self, passphrase: &[u8], params: KdfParams) -> Result<()> {
+        params.check()?;
+        let salt = Slot::new_salt();
+        let slot_key = kdf::derive(passphrase, &salt, params)?;
+        self.header.set_slot(Slot::wrap(
+            SlotKind::Passphrase,
+            params,
+            salt,
+            &slot_key,
+            &self.data_key,
+        ));
+        Ok(())
+    }
+
+    /// Makes a new recovery key and replaces the recovery slot with one it
+    /// opens. The key has about 238 bits of entropy, so the slot uses the
+    /// KDF floor. Returns the key, to be shown once after the save.
+    pub fn set_recovery_slot(&mut self) -> Result<Secret> {
+        let key = crate::crypto::token::recovery_key();
+        let normal = crate::crypto::token::normalize_recovery_key(key.expose());
+        let salt = Slot::new_salt();
+        let slot_key = kdf::derive(&normal, &salt, kdf::FLOOR)?;
+        self.header.set_slot(Slot::wrap(
+            SlotKind::Recovery,
+            kdf::FLOOR,
+            salt,
+            &slot_key,
+            &self.data_key,
+        ));
+        Ok(key)
+    }
+
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
@@ -260,13 +369,7 @@ impl Store {
     /// The key for credential fingerprints.
     fn fingerprint_key(&self) -> Result<Zeroizing<Vec<u8>>> {
         let hex = Zeroizing::new(self.meta("fingerprint_key")?);
-        let bytes: Option<Vec<u8>> = (0..hex.len())
-            .step_by(2)
-            .map(|i| {
-                hex.get(i..i + 2)
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-            })
-            .collect();
+        let bytes = crate::crypto::unhex(&hex);
         match bytes {
             Some(b) if b.len() == 32 => Ok(Zeroizing::new(b)),
             _ => Err(Error::damaged(
@@ -292,8 +395,12 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn new_store(dir: &Path) -> Store {
-        Store::init(&dir.join("s.appctl"), b"pw", FLOOR, &owner(), TIMEOUT).unwrap()
+        Store::init(&dir.join("s.appctl"), b"pw", FLOOR, &owner(), TIMEOUT)
+            .unwrap()
+            .0
     }
+
+    const PW: Unlock<'static> = Unlock::Passphrase(b"pw");
 
     fn write() -> Access {
         Access::Write {
@@ -306,9 +413,11 @@ pub(crate) mod tests {
         let d = tempfile::tempdir().unwrap();
         let path = d.path().join("s.appctl");
         drop(new_store(d.path()));
-        let s = Store::open(&path, b"pw", Access::Read).unwrap();
+        let s = Store::open(&path, PW, Access::Read).unwrap();
         assert_eq!(s.owner().unwrap(), owner());
-        let e = Store::init(&path, b"pw", FLOOR, &owner(), TIMEOUT).unwrap_err();
+        let e = Store::init(&path, b"pw", FLOOR, &owner(), TIMEOUT)
+            .map(|_| ())
+            .unwrap_err();
         assert_eq!(e.exit_code(), 4);
     }
 
@@ -318,7 +427,7 @@ pub(crate) mod tests {
         let path = d.path().join("s.appctl");
         drop(new_store(d.path()));
         let before = std::fs::read(&path).unwrap();
-        let e = Store::open(&path, b"nope", write()).unwrap_err();
+        let e = Store::open(&path, Unlock::Passphrase(b"nope"), write()).unwrap_err();
         assert_eq!(e.exit_code(), 5);
         assert_eq!(std::fs::read(&path).unwrap(), before);
     }
@@ -329,7 +438,7 @@ pub(crate) mod tests {
         let path = d.path().join("s.appctl");
         drop(new_store(d.path()));
         let a = std::fs::read(&path).unwrap();
-        let mut s = Store::open(&path, b"pw", write()).unwrap();
+        let mut s = Store::open(&path, PW, write()).unwrap();
         s.save().unwrap();
         let b = std::fs::read(&path).unwrap();
         assert_eq!(a.len(), b.len());
@@ -340,15 +449,79 @@ pub(crate) mod tests {
     fn read_only_store_cannot_be_saved() {
         let d = tempfile::tempdir().unwrap();
         drop(new_store(d.path()));
-        let mut s = Store::open(&d.path().join("s.appctl"), b"pw", Access::Read).unwrap();
+        let mut s = Store::open(&d.path().join("s.appctl"), PW, Access::Read).unwrap();
         assert!(s.save().is_err());
     }
 
     #[test]
     fn missing_store_is_not_found() {
         let d = tempfile::tempdir().unwrap();
-        let e = Store::open(&d.path().join("none"), b"pw", Access::Read).unwrap_err();
+        let e = Store::open(&d.path().join("none"), PW, Access::Read).unwrap_err();
         assert_eq!(e.exit_code(), 3);
         assert!(e.hint().unwrap().contains("appctl init"));
+    }
+
+    #[test]
+    fn passphrase_change_keeps_data_and_refuses_the_old_one() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("s.appctl");
+        let s = new_store(d.path());
+        s.create_project("kept", None, None, crate::model::Environment::Staging)
+            .unwrap();
+        let mut s = s;
+        s.save().unwrap();
+        drop(s);
+        let mut s = Store::open(&path, PW, write()).unwrap();
+        s.set_passphrase_slot(b"new", FLOOR).unwrap();
+        s.save().unwrap();
+        drop(s);
+        assert_eq!(
+            Store::open(&path, PW, Access::Read)
+                .unwrap_err()
+                .exit_code(),
+            5
+        );
+        let s = Store::open(&path, Unlock::Passphrase(b"new"), Access::Read).unwrap();
+        assert_eq!(s.find_project("kept").unwrap().name, "kept");
+    }
+
+    #[test]
+    fn the_recovery_key_opens_the_store_and_a_new_one_replaces_it() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("s.appctl");
+        let (s, rk) = Store::init(&path, b"pw", FLOOR, &owner(), TIMEOUT).unwrap();
+        drop(s);
+        let normal = crate::crypto::token::normalize_recovery_key(rk.expose());
+        let mut s = Store::open(&path, Unlock::RecoveryKey(&normal), write()).unwrap();
+        let e = Store::open(&path, Unlock::RecoveryKey(b"wrong"), Access::Read).unwrap_err();
+        assert_eq!(e.exit_code(), 5);
+        let rk2 = s.set_recovery_slot().unwrap();
+        s.save().unwrap();
+        drop(s);
+        let old = Store::open(&path, Unlock::RecoveryKey(&normal), Access::Read).unwrap_err();
+        assert_eq!(old.exit_code(), 5);
+        let n2 = crate::crypto::token::normalize_recovery_key(rk2.expose());
+        Store::open(&path, Unlock::RecoveryKey(&n2), Access::Read).unwrap();
+    }
+
+    #[test]
+    fn a_session_opens_without_derivation_and_only_its_store() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("s.appctl");
+        let s = new_store(d.path());
+        let dir = d.path().join("sessions");
+        let token = s.start_session(&dir, now() + 60).unwrap();
+        drop(s);
+        let unlock = Unlock::Session {
+            dir: &dir,
+            token: &token,
+        };
+        let mut s = Store::open(&path, unlock, write()).unwrap();
+        s.save().unwrap();
+        let other = d.path().join("other");
+        std::fs::create_dir(&other).unwrap();
+        drop(new_store(&other));
+        let e = Store::open(&other.join("s.appctl"), unlock, Access::Read).unwrap_err();
+        assert_eq!(e.exit_code(), 5);
     }
 }

@@ -175,7 +175,8 @@ fn every_change_rewrites_the_file_with_a_fresh_nonce() {
     let a = env.store_bytes();
     env.ok(&["project", "create", "p1"]);
     let b = env.store_bytes();
-    assert_ne!(a[11..35], b[11..35], "payload nonce must change");
+    assert_ne!(a[27..51], b[27..51], "payload nonce must change");
+    assert_eq!(a[10..26], b[10..26], "the store ID stays");
     // Reads do not write.
     env.ok(&["project", "list"]);
     assert_eq!(env.store_bytes(), b);

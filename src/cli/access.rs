@@ -1,0 +1,197 @@
+//! Getting into the store: `unlock`, `lock`, `passwd`, `recover` and
+//! `recovery-key regenerate`.
+
+use super::args::{KdfArgs, LockArgs, PasswdArgs, RecoverArgs, RecoveryKeyCommand, UnlockArgs};
+use super::output;
+use super::{Ctx, passphrase, session_dir, session_token, with_spinner};
+use crate::crypto::kdf::KdfParams;
+use crate::crypto::token::normalize_recovery_key;
+use crate::error::{Error, Result};
+use crate::store::envelope::{Header, SlotKind};
+use crate::store::{IssuedSecrets, Store, Unlock, file, now, session};
+use serde_json::json;
+use std::time::Duration;
+
+/// The longest session `unlock` makes.
+const MAX_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+
+fn parse_ttl(s: &str) -> Result<Duration> {
+    let d = humantime::parse_duration(s).map_err(|e| {
+        Error::invalid(format!("--ttl {s:?} is not a duration ({e})"))
+            .with_hint("write it like 90s, 15m or 2h")
+    })?;
+    if d < Duration::from_secs(1) || d > MAX_TTL {
+        return Err(Error::invalid(format!(
+            "--ttl {s:?} must be between 1s and 24h"
+        )));
+    }
+    Ok(d)
+}
+
+pub(super) fn unlock(ctx: &Ctx, a: UnlockArgs) -> Result<()> {
+    let ttl = parse_ttl(&a.ttl)?;
+    let store = ctx.open_with_passphrase(crate::store::Access::Read)?;
+    let expires_at = now() + ttl.as_secs() as i64;
+    let token = store.start_session(&session_dir()?, expires_at)?;
+    let value = token.value();
+    if ctx.json {
+        return output::print_json(&json!({
+            "session": value.as_str(),
+            "expires_at": output::time(expires_at),
+        }));
+    }
+    output::stdout(&format!("export APPCTL_SESSION={}\n", value.as_str()))?;
+    output::note(&format!(
+        "Unlocked {} until {}; end it with `appctl lock`.",
+        store.path().display(),
+        output::time(expires_at)
+    ));
+    Ok(())
+}
+
+pub(super) fn lock(ctx: &Ctx, a: LockArgs) -> Result<()> {
+    let dir = session_dir()?;
+    let current = session_token().ok().flatten();
+    let mut ended = 0;
+    if let Some(t) = &current {
+        ended += usize::from(session::destroy(&dir, t));
+    }
+    if a.all || current.is_none() {
+        let bytes = file::read(&ctx.store)?;
+        let (header, _) = Header::decode(&bytes).map_err(|e| Error::damaged(&ctx.store, e))?;
+        ended += session::destroy_all(&dir, &header.store_id);
+    }
+    if ctx.json {
+        return output::print_json(&json!({ "ended_sessions": ended }));
+    }
+    output::stdout(&format!("Ended {ended} session(s).\n"))?;
+    if current.is_some() {
+        output::note("Run `unset APPCTL_SESSION` to forget the ended session in this shell.");
+    }
+    Ok(())
+}
+
+/// The KDF parameters for a new passphrase: the flags, else the current ones.
+fn kdf_params(flags: &KdfArgs, current: KdfParams) -> Result<KdfParams> {
+    let memory_kib = match flags.kdf_memory_mib {
+        Some(m) => m
+            .checked_mul(1024)
+            .ok_or_else(|| Error::invalid(format!("KDF memory {m} MiB is too large")))?,
+        None => current.memory_kib,
+    };
+    let p = KdfParams {
+        memory_kib,
+        iterations: flags.kdf_iterations.unwrap_or(current.iterations),
+        parallelism: flags.kdf_parallelism.unwrap_or(current.parallelism),
+    };
+    p.check()?;
+    Ok(p)
+}
+
+fn current_kdf(store: &Store) -> KdfParams {
+    store
+        .header()
+        .slot(SlotKind::Passphrase)
+        .map_or(crate::crypto::kdf::DEFAULT, |s| s.kdf)
+}
+
+fn set_passphrase(
+    ctx: &Ctx,
+    mut store: Store,
+    new: &[u8],
+    kdf: &KdfArgs,
+    action: &str,
+) -> Result<()> {
+    let params = kdf_params(kdf, current_kdf(&store))?;
+    with_spinner("Deriving the new key", || {
+        store.set_passphrase_slot(new, params)
+    })?;
+    store.record(
+        action,
+        "store",
+        None,
+        None,
+        None,
+        Some("passphrase changed".into()),
+    )?;
+    store.save()?;
+    if ctx.json {
+        return output::print_json(&json!({
+            "store": store.path().display().to_string(),
+            "passphrase_changed": true,
+            "kdf": {
+                "memory_mib": params.memory_kib / 1024,
+                "iterations": params.iterations,
+                "parallelism": params.parallelism,
+            },
+        }));
+    }
+    output::stdout(&format!(
+        "Changed the passphrase of {}; the old one no longer opens it.\n",
+        store.path().display()
+    ))
+}
+
+pub(super) fn passwd(ctx: &Ctx, a: PasswdArgs) -> Result<()> {
+    // Check the flags before asking for anything.
+    kdf_params(&a.kdf, crate::crypto::kdf::DEFAULT)?;
+    let store = ctx.open_with_passphrase(ctx.write_access())?;
+    let new = passphrase::read_new(ctx, a.new_passphrase_file.as_deref())?;
+    set_passphrase(ctx, store, &new, &a.kdf, "store.passwd")
+}
+
+pub(super) fn recover(ctx: &Ctx, a: RecoverArgs) -> Result<()> {
+    kdf_params(&a.kdf, crate::crypto::kdf::DEFAULT)?;
+    ctx.ensure_exists()?;
+    let raw = passphrase::read_secret_file(&a.recovery_key_file, "--recovery-key-file")?;
+    let key = normalize_recovery_key(&String::from_utf8_lossy(&raw));
+    let store = with_spinner("Deriving the key", || {
+        Store::open(&ctx.store, Unlock::RecoveryKey(&key), ctx.write_access())
+    })?;
+    let new = passphrase::read_new(ctx, a.new_passphrase_file.as_deref())?;
+    set_passphrase(ctx, store, &new, &a.kdf, "store.recover")
+}
+
+pub(super) fn recovery_key(ctx: &Ctx, c: RecoveryKeyCommand) -> Result<()> {
+    match c {
+        RecoveryKeyCommand::Regenerate => {
+            let mut store = ctx.open_with_passphrase(ctx.write_access())?;
+            let key = with_spinner("Deriving the key", || store.set_recovery_slot())?;
+            store.record(
+                "store.recovery_key",
+                "store",
+                None,
+                None,
+                None,
+                Some("recovery key replaced".into()),
+            )?;
+            store.save()?;
+            let made = IssuedSecrets {
+                recovery_key: Some(key),
+                ..IssuedSecrets::default()
+            };
+            output::print_secrets(
+                ctx.json,
+                false,
+                json!({ "store": store.path().display().to_string() }),
+                "Made a new recovery key; the old one no longer opens the store.",
+                &made,
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttl_accepts_human_durations_within_bounds() {
+        assert_eq!(parse_ttl("90s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_ttl("15m").unwrap(), Duration::from_secs(900));
+        assert_eq!(parse_ttl("2h").unwrap(), Duration::from_secs(7200));
+        for bad in ["", "soon", "0s", "25h", "-5m"] {
+            assert_eq!(parse_ttl(bad).unwrap_err().exit_code(), 9, "{bad}");
+        }
+    }
+}

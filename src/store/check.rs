@@ -1,0 +1,246 @@
+//! `appctl check`: SQLite's own integrity check plus the invariants of the
+//! schema that SQL constraints do not express.
+
+use super::Store;
+use super::envelope::{FORMAT_VERSION, SlotKind};
+use super::schema;
+use crate::crypto::kdf::KdfParams;
+use crate::error::Result;
+use crate::model::{CredentialKind, CredentialState, Environment, Permissions, Status, validate};
+
+/// What `check` found.
+#[derive(Debug, Clone)]
+pub struct CheckReport {
+    /// Envelope format version.
+    pub format_version: u16,
+    /// Schema version.
+    pub schema_version: u32,
+    /// Key slots and their KDF parameters.
+    pub slots: Vec<(SlotKind, KdfParams)>,
+    /// Number of projects.
+    pub projects: i64,
+    /// Number of apps.
+    pub apps: i64,
+    /// Number of credentials (all states).
+    pub credentials: i64,
+    /// Number of event log entries.
+    pub events: i64,
+    /// Broken invariants; empty when the store is sound.
+    pub problems: Vec<String>,
+}
+
+impl Store {
+    fn count(&self, table: &str) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+    }
+
+    /// Checks the open store. Decryption has already authenticated every byte.
+    pub fn check(&self) -> Result<CheckReport> {
+        let mut problems = Vec::new();
+        let c = self.conn();
+        let integrity: Vec<String> = c
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if integrity != ["ok"] {
+            problems.extend(integrity.into_iter().map(|m| format!("SQLite: {m}")));
+        }
+        let fk: i64 = c.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })?;
+        if fk > 0 {
+            problems.push(format!("{fk} row(s) point at a missing project or app"));
+        }
+        if self.owner().is_err() {
+            problems.push("the owner is missing or malformed".into());
+        }
+        if self.fingerprint_key().is_err() {
+            problems.push("the fingerprint key is missing or malformed".into());
+        }
+
+        let mut stmt = c.prepare("SELECT id, name, environment FROM projects")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, name, env) = row?;
+            if validate::project_name(&name).is_err() {
+                problems.push(format!("project {id} has an invalid name"));
+            }
+            if Environment::parse(&env).is_err() {
+                problems.push(format!("project {id} has an unknown environment"));
+            }
+        }
+
+        let mut stmt = c.prepare(
+            "SELECT id, name, callback_urls, terms_url, privacy_url, three_legged_oauth,
+                    request_email, permissions, status, suspended_reason, suspended_at
+             FROM apps",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, bool>(5)?,
+                r.get::<_, bool>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+                r.get::<_, Option<String>>(9)?,
+                r.get::<_, Option<i64>>(10)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, name, urls, terms, privacy, three, email, perms, status, reason, at) = row?;
+            let mut bad = |what: &str| problems.push(format!("app {id}: {what}"));
+            if validate::app_name(&name).is_err() {
+                bad("invalid name");
+            }
+            match serde_json::from_str::<Vec<String>>(&urls) {
+                Ok(list) => {
+                    if validate::callback_urls(&list).is_err() {
+                        bad("invalid callback URLs");
+                    }
+                    if three && list.is_empty() {
+                        bad("3-legged OAuth is on without a callback URL");
+                    }
+                }
+                Err(_) => bad("callback URLs are not a list"),
+            }
+            if email && (terms.is_none() || privacy.is_none()) {
+                bad("request email is on without terms and privacy URLs");
+            }
+            if Permissions::parse(&perms).is_err() {
+                bad("unknown permission level");
+            }
+            match Status::parse(&status) {
+                Ok(Status::Suspended) if reason.is_none() || at.is_none() => {
+                    bad("suspended without a reason and date")
+                }
+                Ok(Status::Active) if reason.is_some() || at.is_some() => {
+                    bad("active but carries a suspension")
+                }
+                Ok(_) => {}
+                Err(_) => bad("unknown status"),
+            }
+        }
+
+        let mut stmt = c.prepare(
+            "SELECT app_id, kind, state, key_value IS NOT NULL, secret_value IS NOT NULL, permissions
+             FROM credentials",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, bool>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        for row in rows {
+            let (app, kind, state, has_key, has_secret, perms) = row?;
+            let mut bad =
+                |what: &str| problems.push(format!("app {app} {kind} credential: {what}"));
+            let (Ok(kind), Ok(state)) =
+                (CredentialKind::parse(&kind), CredentialState::parse(&state))
+            else {
+                bad("unknown kind or state");
+                continue;
+            };
+            let needs_secret = kind != CredentialKind::Bearer;
+            match state {
+                CredentialState::Active if !has_key || has_secret != needs_secret => {
+                    bad("active without its values")
+                }
+                CredentialState::Revoked | CredentialState::Invalidated
+                    if has_key || has_secret =>
+                {
+                    bad("not active but still holds values")
+                }
+                _ => {}
+            }
+            if (kind == CredentialKind::Access) != perms.is_some() {
+                bad("permission level present on the wrong kind");
+            }
+        }
+
+        // IDs are never reused: the sequence must be at or past every ID.
+        for table in ["projects", "apps", "events"] {
+            let ok: bool = c.query_row(
+                &format!(
+                    "SELECT coalesce((SELECT max(id) FROM {table}), 0)
+                         <= coalesce((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0)"
+                ),
+                [],
+                |r| r.get(0),
+            )?;
+            if !ok {
+                problems.push(format!("the ID sequence of {table} is behind its rows"));
+            }
+        }
+
+        Ok(CheckReport {
+            format_version: FORMAT_VERSION,
+            schema_version: schema::version(c)?,
+            slots: self
+                .header()
+                .slots
+                .iter()
+                .map(|s| (s.kind, s.kdf))
+                .collect(),
+            projects: self.count("projects")?,
+            apps: self.count("apps")?,
+            credentials: self.count("credentials")?,
+            events: self.count("events")?,
+            problems,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::AppPatch;
+    use crate::store::tests::new_store;
+
+    #[test]
+    fn a_sound_store_has_no_problems() {
+        let d = tempfile::tempdir().unwrap();
+        let s = new_store(d.path());
+        s.create_app("a", None, &AppPatch::default()).unwrap();
+        let r = s.check().unwrap();
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert_eq!((r.apps, r.credentials, r.events), (1, 2, 2));
+        assert_eq!(r.slots.len(), 2);
+    }
+
+    #[test]
+    fn broken_invariants_are_reported() {
+        let d = tempfile::tempdir().unwrap();
+        let s = new_store(d.path());
+        s.create_app("a", None, &AppPatch::default()).unwrap();
+        s.conn()
+            .execute_batch(
+                "UPDATE apps SET request_email = 1;
+                 UPDATE credentials SET key_value = NULL WHERE kind = 'bearer';
+                 PRAGMA foreign_keys = OFF;
+                 INSERT INTO apps (id, project_id, name, permissions, status, created_at, updated_at)
+                   VALUES (50, 999, 'orphan', 'read', 'active', 0, 0);",
+            )
+            .unwrap();
+        let r = s.check().unwrap();
+        let all = r.problems.join("\n");
+        assert!(all.contains("request email"), "{all}");
+        assert!(all.contains("active without its values"), "{all}");
+        assert!(all.contains("missing project"), "{all}");
+    }
+}

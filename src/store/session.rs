@@ -1,0 +1,300 @@
+//! Unlock sessions: the data key wrapped under a random session key, in a
+//! 0600 file in the user's runtime directory. The session key itself lives
+//! only in the `APPCTL_SESSION` value, so neither the file nor the variable
+//! alone opens the store.
+//!
+//! ```text
+//! session file <dir>/<session id>:
+//! 0   8   magic "APPCTLSS"
+//! 8   1   version = 1
+//! 9   16  store ID (from the store's header)
+//! 25  8   expiry, Unix seconds (i64 LE)
+//! 33  24  nonce
+//! 57  48  data key sealed with XChaCha20-Poly1305 under the session key;
+//!         associated data: bytes 0..33 and the session ID, so the expiry
+//!         and the store binding cannot be changed without detection
+//! ```
+
+use super::envelope::STORE_ID_LEN;
+use crate::crypto::{Key, aead, hex, random_bytes, random_key, unhex};
+use crate::error::{Error, Kind, Result};
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
+
+const MAGIC: &[u8; 8] = b"APPCTLSS";
+const VERSION: u8 = 1;
+const HEAD_LEN: usize = 8 + 1 + STORE_ID_LEN + 8;
+const FILE_LEN: usize = HEAD_LEN + aead::NONCE_LEN + 32 + aead::TAG_LEN;
+const ID_LEN: usize = 16;
+
+/// A parsed `APPCTL_SESSION` value: `<session id hex>.<session key hex>`.
+pub struct Token {
+    id: String,
+    key: Key,
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Token({}, <redacted>)", self.id)
+    }
+}
+
+fn expired() -> Error {
+    Error::new(Kind::Auth, "the session has expired or was locked")
+        .with_hint("unlock again with: eval \"$(appctl unlock)\"")
+}
+
+impl Token {
+    /// Parses an `APPCTL_SESSION` value.
+    pub fn parse(value: &str) -> Result<Token> {
+        let bad = || {
+            Error::new(Kind::Auth, "APPCTL_SESSION is not a valid session")
+                .with_hint("unlock again with: eval \"$(appctl unlock)\"")
+        };
+        let (id, key_hex) = value.trim().split_once('.').ok_or_else(bad)?;
+        let id_ok = id.len() == ID_LEN * 2 && id.bytes().all(|b| b.is_ascii_hexdigit());
+        let key_bytes = Zeroizing::new(unhex(key_hex).ok_or_else(bad)?);
+        if !id_ok || key_bytes.len() != 32 {
+            return Err(bad());
+        }
+        let mut key = Zeroizing::new([0u8; 32]);
+        key.copy_from_slice(&key_bytes);
+        Ok(Token {
+            id: id.to_ascii_lowercase(),
+            key,
+        })
+    }
+
+    /// The value to put in `APPCTL_SESSION`. It is a secret.
+    pub fn value(&self) -> Zeroizing<String> {
+        Zeroizing::new(format!("{}.{}", self.id, hex(&self.key[..])))
+    }
+}
+
+/// Makes sure the session directory exists, is ours and is private.
+pub fn prepare_dir(dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| Error::io("create session directory", dir, &e))?;
+    }
+    let meta = fs::metadata(dir).map_err(|e| Error::io("inspect session directory", dir, &e))?;
+    let me = fs::metadata("/proc/self").map(|m| m.uid()).ok();
+    let foreign = me.is_some_and(|uid| meta.uid() != uid);
+    if !meta.is_dir() || foreign || meta.permissions().mode() & 0o077 != 0 {
+        return Err(Error::new(
+            Kind::Io,
+            format!(
+                "session directory {} is not a private directory of this user",
+                dir.display()
+            ),
+        )
+        .with_hint("remove it or make it mode 0700; appctl will not keep keys there"));
+    }
+    Ok(())
+}
+
+fn aad(head: &[u8], id: &str) -> Vec<u8> {
+    let mut a = head.to_vec();
+    a.extend_from_slice(id.as_bytes());
+    a
+}
+
+/// Creates a session for the store `store_id` whose data key is `data_key`,
+/// valid until `expires_at` (Unix seconds). Returns the token for `APPCTL_SESSION`.
+pub fn create(
+    dir: &Path,
+    store_id: &[u8; STORE_ID_LEN],
+    data_key: &Key,
+    expires_at: i64,
+) -> Result<Token> {
+    prepare_dir(dir)?;
+    remove_expired(dir);
+    let mut id_bytes = [0u8; ID_LEN];
+    random_bytes(&mut id_bytes);
+    let token = Token {
+        id: hex(&id_bytes),
+        key: random_key(),
+    };
+    let mut head = Vec::with_capacity(FILE_LEN);
+    head.extend_from_slice(MAGIC);
+    head.push(VERSION);
+    head.extend_from_slice(store_id);
+    head.extend_from_slice(&expires_at.to_le_bytes());
+    let nonce = aead::random_nonce();
+    let sealed = aead::seal(&token.key, &nonce, &data_key[..], &aad(&head, &token.id));
+    let mut bytes = head;
+    bytes.extend_from_slice(&nonce);
+    bytes.extend_from_slice(&sealed);
+    let path = dir.join(&token.id);
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(|e| Error::io("create session file", &path, &e))?;
+    f.write_all(&bytes)
+        .map_err(|e| Error::io("write session file", &path, &e))?;
+    Ok(token)
+}
+
+fn parse_file(bytes: &[u8]) -> Option<([u8; STORE_ID_LEN], i64)> {
+    if bytes.len() != FILE_LEN || &bytes[..8] != MAGIC || bytes[8] != VERSION {
+        return None;
+    }
+    let mut store_id = [0u8; STORE_ID_LEN];
+    store_id.copy_from_slice(&bytes[9..9 + STORE_ID_LEN]);
+    let mut exp = [0u8; 8];
+    exp.copy_from_slice(&bytes[9 + STORE_ID_LEN..HEAD_LEN]);
+    Some((store_id, i64::from_le_bytes(exp)))
+}
+
+/// Opens the session `token` for the store `store_id`: returns its data key,
+/// or exit 5 when it is expired, destroyed, altered or for another store.
+pub fn open(dir: &Path, token: &Token, store_id: &[u8; STORE_ID_LEN]) -> Result<Key> {
+    let path = dir.join(&token.id);
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(expired()),
+        Err(e) => return Err(Error::io("read session file", &path, &e)),
+    };
+    let (file_store, expires_at) = parse_file(&bytes).ok_or_else(expired)?;
+    let mut nonce = [0u8; aead::NONCE_LEN];
+    nonce.copy_from_slice(&bytes[HEAD_LEN..HEAD_LEN + aead::NONCE_LEN]);
+    // Authenticate before trusting the expiry or the store ID in the file.
+    let plain = aead::open(
+        &token.key,
+        &nonce,
+        &bytes[HEAD_LEN + aead::NONCE_LEN..],
+        &aad(&bytes[..HEAD_LEN], &token.id),
+    )
+    .map(Zeroizing::new)
+    .ok_or_else(expired)?;
+    if expires_at <= super::now() {
+        let _ = fs::remove_file(&path);
+        return Err(expired());
+    }
+    if &file_store != store_id {
+        return Err(
+            Error::new(Kind::Auth, "this session was made for another store")
+                .with_hint("unlock this store with: eval \"$(appctl --store PATH unlock)\""),
+        );
+    }
+    let mut key = Zeroizing::new([0u8; 32]);
+    key.copy_from_slice(&plain);
+    Ok(key)
+}
+
+/// The expiry of a session, if its file exists and authenticates.
+pub fn expires_at(dir: &Path, token: &Token) -> Option<i64> {
+    let bytes = fs::read(dir.join(&token.id)).ok()?;
+    parse_file(&bytes).map(|(_, e)| e)
+}
+
+/// Destroys the session `token`. Returns whether it existed.
+pub fn destroy(dir: &Path, token: &Token) -> bool {
+    fs::remove_file(dir.join(&token.id)).is_ok()
+}
+
+/// Destroys every session of the store `store_id`; returns how many.
+pub fn destroy_all(dir: &Path, store_id: &[u8; STORE_ID_LEN]) -> usize {
+    session_files(dir)
+        .into_iter()
+        .filter(|(_, sid, _)| sid == store_id)
+        .filter(|(p, _, _)| fs::remove_file(p).is_ok())
+        .count()
+}
+
+fn session_files(dir: &Path) -> Vec<(PathBuf, [u8; STORE_ID_LEN], i64)> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let bytes = fs::read(e.path()).ok()?;
+            let (sid, exp) = parse_file(&bytes)?;
+            Some((e.path(), sid, exp))
+        })
+        .collect()
+}
+
+/// Removes session files whose expiry has passed.
+fn remove_expired(dir: &Path) {
+    let now = super::now();
+    for (p, _, exp) in session_files(dir) {
+        if exp <= now {
+            let _ = fs::remove_file(p);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_binding() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("s");
+        let dk = random_key();
+        let t = create(&dir, &[1; 16], &dk, super::super::now() + 60).unwrap();
+        assert_eq!(
+            fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+        let parsed = Token::parse(&t.value()).unwrap();
+        assert_eq!(*open(&dir, &parsed, &[1; 16]).unwrap(), *dk);
+        let e = open(&dir, &parsed, &[2; 16]).unwrap_err();
+        assert!(e.message().contains("another store"));
+        assert!(destroy(&dir, &parsed));
+        assert_eq!(open(&dir, &parsed, &[1; 16]).unwrap_err().exit_code(), 5);
+    }
+
+    #[test]
+    fn expiry_is_authenticated_not_taken_from_the_file_alone() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("s");
+        let dk = random_key();
+        let t = create(&dir, &[1; 16], &dk, super::super::now() - 1).unwrap();
+        // Pushing the expiry forward by editing the file breaks authentication.
+        let path = dir.join(&t.id);
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[9 + 16..HEAD_LEN].copy_from_slice(&i64::MAX.to_le_bytes());
+        fs::write(&path, &bytes).unwrap();
+        assert_eq!(open(&dir, &t, &[1; 16]).unwrap_err().exit_code(), 5);
+    }
+
+    #[test]
+    fn expired_sessions_fail_and_are_removed() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("s");
+        let t = create(&dir, &[1; 16], &random_key(), super::super::now() - 1).unwrap();
+        assert_eq!(open(&dir, &t, &[1; 16]).unwrap_err().exit_code(), 5);
+        assert!(!dir.join(&t.id).exists());
+    }
+
+    #[test]
+    fn malformed_tokens_are_refused() {
+        for bad in [
+            "",
+            "abc",
+            "zz.zz",
+            &format!("{}.{}", "0".repeat(32), "0".repeat(10)),
+        ] {
+            assert_eq!(Token::parse(bad).unwrap_err().exit_code(), 5, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_shared_directory_is_refused() {
+        let d = tempfile::tempdir().unwrap();
+        fs::set_permissions(d.path(), fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(prepare_dir(d.path()).unwrap_err().exit_code(), 7);
+    }
+}
