@@ -115,10 +115,13 @@ fn set_passphrase(
         Some("passphrase changed".into()),
     )?;
     store.save()?;
+    // Sessions made with the old passphrase end with it.
+    let ended = session::destroy_all(&session_dir()?, &store.header().store_id);
     if ctx.json {
         return output::print_json(&json!({
             "store": store.path().display().to_string(),
             "passphrase_changed": true,
+            "ended_sessions": ended,
             "kdf": {
                 "memory_mib": params.memory_kib / 1024,
                 "iterations": params.iterations,
@@ -127,7 +130,7 @@ fn set_passphrase(
         }));
     }
     output::stdout(&format!(
-        "Changed the passphrase of {}; the old one no longer opens it.\n",
+        "Changed the passphrase of {}; the old one no longer opens it. Ended {ended} unlock session(s).\n",
         store.path().display()
     ))
 }

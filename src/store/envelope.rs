@@ -6,7 +6,7 @@
 //! 0       8     magic "\x89APPCTL\n"
 //! 8       2     format version (u16 LE) = 1
 //! 10      16    store ID (random, fixed at init; binds sessions to this store)
-//! 26      1     number of key slots n (1..=4)
+//! 26      1     number of key slots n (1..=2, at most one of each kind)
 //! 27      24    payload nonce
 //! 51      101n  key slots, each:
 //!                 1   kind (1 passphrase, 2 recovery key)
@@ -30,8 +30,8 @@ use zeroize::Zeroizing;
 pub const MAGIC: [u8; 8] = *b"\x89APPCTL\n";
 /// The envelope format this code reads and writes.
 pub const FORMAT_VERSION: u16 = 1;
-/// Most key slots a header may hold.
-pub const MAX_SLOTS: usize = 4;
+/// Most key slots a header may hold: one of each kind.
+pub const MAX_SLOTS: usize = 2;
 const FIXED_LEN: usize = 8 + 2 + STORE_ID_LEN + 1 + aead::NONCE_LEN;
 /// Length of the store ID.
 pub const STORE_ID_LEN: usize = 16;
@@ -213,8 +213,9 @@ impl Header {
     }
 
     /// Parses the header at the start of `file`; returns it and its length.
-    /// Checks magic, version, checksum and KDF bounds, in that order, and
-    /// never derives a key.
+    /// Checks, in this order: magic, minimum length, version, full length,
+    /// checksum, slot count, then each slot's kind and KDF bounds, and that a
+    /// passphrase slot exists. It never derives a key.
     pub fn decode(file: &[u8]) -> Result<(Header, usize), EnvelopeError> {
         if file.len() < MAGIC.len() || file[..MAGIC.len()] != MAGIC {
             return Err(EnvelopeError::NotAStore);

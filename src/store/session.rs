@@ -190,18 +190,14 @@ pub fn open(dir: &Path, token: &Token, store_id: &[u8; STORE_ID_LEN]) -> Result<
     Ok(key)
 }
 
-/// The expiry of a session, if its file exists and authenticates.
-pub fn expires_at(dir: &Path, token: &Token) -> Option<i64> {
-    let bytes = fs::read(dir.join(&token.id)).ok()?;
-    parse_file(&bytes).map(|(_, e)| e)
-}
-
 /// Destroys the session `token`. Returns whether it existed.
 pub fn destroy(dir: &Path, token: &Token) -> bool {
     fs::remove_file(dir.join(&token.id)).is_ok()
 }
 
 /// Destroys every session of the store `store_id`; returns how many.
+/// The store IDs read here are not authenticated (that needs each session's
+/// key), but only a process of the same user can write this 0700 directory.
 pub fn destroy_all(dir: &Path, store_id: &[u8; STORE_ID_LEN]) -> usize {
     session_files(dir)
         .into_iter()

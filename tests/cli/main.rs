@@ -1,6 +1,7 @@
 //! Integration tests: the real `appctl` binary in temporary directories.
 //! Each module covers one part of the spec.
 
+mod access;
 mod apps;
 mod keys;
 mod passphrase;
