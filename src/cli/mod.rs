@@ -24,6 +24,7 @@ use std::time::Duration;
 
 /// Runs appctl with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
+    disable_core_dumps();
     let json = wants_json(std::env::args_os());
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -37,6 +38,23 @@ pub fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Keeps secrets out of core dumps: the core size limit is set to zero and
+/// the process is marked not dumpable (which also keeps other processes of
+/// the same user from attaching a debugger). Done first, before any
+/// passphrase is read. Failure is not fatal: some sandboxes forbid it.
+fn disable_core_dumps() {
+    use rustix::process::{Resource, Rlimit, setrlimit};
+    let _ = setrlimit(
+        Resource::Core,
+        Rlimit {
+            current: Some(0),
+            maximum: Some(0),
+        },
+    );
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
 }
 
 /// Whether `--json` is among the arguments, looked for before parsing so

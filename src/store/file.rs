@@ -142,10 +142,10 @@ pub fn write_atomic(store: &Path, bytes: &[u8]) -> Result<()> {
             .mode(0o600)
             .open(&tmp)
             .map_err(|e| Error::io("create temporary file", &tmp, &e))?;
-        let half = bytes.len() / 2;
-        f.write_all(&bytes[..half])
+        let cut = fault::write_cut(bytes.len());
+        f.write_all(&bytes[..cut])
             .and_then(|()| fault::inject(fault::Step::Write))
-            .and_then(|()| f.write_all(&bytes[half..]))
+            .and_then(|()| f.write_all(&bytes[cut..]))
             .map_err(|e| Error::io("write temporary file", &tmp, &e))?;
         fault::inject(fault::Step::Fsync)
             .and_then(|()| f.sync_all())
@@ -209,8 +209,9 @@ pub fn dir_of(path: &Path) -> &Path {
 
 /// Fault injection for tests of the save path. In debug builds (the ones
 /// the test suite runs), `APPCTL_FAULT=write|enospc|fsync|rename|dirsync`
-/// makes that step of a save fail as the OS would; release builds compile
-/// it to nothing.
+/// makes that step of a save fail as the OS would; `write:N` and
+/// `enospc:N` fail after N bytes (default: half the file). Release builds
+/// compile it to nothing.
 mod fault {
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub(super) enum Step {
@@ -220,13 +221,30 @@ mod fault {
         DirSync,
     }
 
+    /// Where a failing write stops: after N bytes, or half the file.
+    #[cfg(debug_assertions)]
+    pub(super) fn write_cut(len: usize) -> usize {
+        let spec = std::env::var("APPCTL_FAULT").unwrap_or_default();
+        match spec.split_once(':') {
+            Some((_, n)) => n.parse::<usize>().map_or(len / 2, |n| n.min(len)),
+            None => len / 2,
+        }
+    }
+
+    #[cfg(not(debug_assertions))]
+    #[inline(always)]
+    pub(super) fn write_cut(len: usize) -> usize {
+        len
+    }
+
     #[cfg(debug_assertions)]
     pub(super) fn inject(step: Step) -> std::io::Result<()> {
         use std::io::Error;
-        let Ok(want) = std::env::var("APPCTL_FAULT") else {
+        let Ok(spec) = std::env::var("APPCTL_FAULT") else {
             return Ok(());
         };
-        match (want.as_str(), step) {
+        let want = spec.split_once(':').map_or(spec.as_str(), |(w, _)| w);
+        match (want, step) {
             ("write", Step::Write) => Err(Error::other("injected write failure")),
             ("enospc", Step::Write) => Err(Error::from_raw_os_error(28)),
             ("fsync", Step::Fsync) => Err(Error::from_raw_os_error(5)),

@@ -3,6 +3,7 @@
 
 mod access;
 mod apps;
+mod durability;
 mod keys;
 mod passphrase;
 mod projects;

@@ -1,0 +1,220 @@
+//! Section 3's promises under stress: killed writers, failing writes and
+//! concurrent commands. Nothing committed is ever lost.
+
+use crate::util::Env;
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+/// A small deterministic generator; the seed is printed so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn new() -> Rng {
+        let seed = std::env::var("APPCTL_TEST_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+            });
+        eprintln!("seed: APPCTL_TEST_SEED={seed}");
+        Rng(seed | 1)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+}
+
+fn unlock(env: &Env) -> String {
+    env.ok(&["unlock", "--ttl", "1h"])
+        .trim()
+        .strip_prefix("export APPCTL_SESSION=")
+        .unwrap()
+        .to_string()
+}
+
+fn project_names(env: &Env) -> HashSet<String> {
+    env.json(&["project", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn sigkilled_writers_leave_the_old_or_new_store_and_lose_nothing_committed() {
+    let env = Env::new();
+    let session = unlock(&env);
+    let mut rng = Rng::new();
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let (mut committed, mut killed) = (Vec::new(), 0);
+    let mut round = 0;
+    while round < 400 && Instant::now() < deadline {
+        let name = format!("p{round}");
+        // Half the writers derive a key (tens of ms), half use the session
+        // (a few ms), so kills land in every phase of a command.
+        let with_session = round % 2 == 0;
+        let mut cmd = env.std_cmd();
+        if with_session {
+            cmd.env_remove("APPCTL_PASSPHRASE")
+                .env("APPCTL_SESSION", &session);
+        }
+        let mut child = cmd
+            .args(["project", "create", &name])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let window = if with_session { 30_000 } else { 150_000 };
+        std::thread::sleep(Duration::from_micros(rng.below(window)));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        if status.success() {
+            committed.push(name);
+        } else {
+            killed += 1;
+        }
+        round += 1;
+        if round % 50 == 0 {
+            env.ok(&["app", "list"]);
+        }
+    }
+    eprintln!(
+        "{round} rounds: {} committed, {killed} killed",
+        committed.len()
+    );
+    assert!(round >= 100, "too few rounds ran: {round}");
+    assert!(
+        killed > 0 && !committed.is_empty(),
+        "kills should land both before and after commits"
+    );
+    let v = env.json(&["check"]);
+    assert_eq!(v["sound"], true, "{v}");
+    let names = project_names(&env);
+    for name in &committed {
+        assert!(names.contains(name), "{name} exited 0 but is missing");
+    }
+    // The next write removes any temporary file a killed writer left.
+    env.ok(&["project", "create", "after"]);
+    let leftovers: Vec<_> = std::fs::read_dir(env.store.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn sixteen_writers_and_concurrent_readers_lose_nothing() {
+    let env = Env::new();
+    let session = unlock(&env);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut last = 0;
+                    let mut reads = 0;
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        let out = env
+                            .std_cmd()
+                            .env("APPCTL_SESSION", &session)
+                            .args(["--json", "app", "list"])
+                            .output()
+                            .unwrap();
+                        assert_eq!(
+                            out.status.code(),
+                            Some(0),
+                            "{}",
+                            String::from_utf8_lossy(&out.stderr)
+                        );
+                        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                        let n = v.as_array().unwrap().len();
+                        assert!(
+                            n >= last,
+                            "a reader saw the app count go from {last} to {n}"
+                        );
+                        last = n;
+                        reads += 1;
+                    }
+                    reads
+                })
+            })
+            .collect();
+        let writers: Vec<_> = (0..16)
+            .map(|w| {
+                let env = &env;
+                let session = &session;
+                s.spawn(move || {
+                    let mut codes = Vec::new();
+                    for i in 0..20 {
+                        let out = env
+                            .std_cmd()
+                            .env("APPCTL_SESSION", session)
+                            .args(["app", "create", &format!("w{w}-a{i}")])
+                            .output()
+                            .unwrap();
+                        codes.push(out.status.code());
+                    }
+                    codes
+                })
+            })
+            .collect();
+        let codes: Vec<Option<i32>> = writers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let reads: usize = readers.into_iter().map(|r| r.join().unwrap()).sum();
+        assert_eq!(codes.len(), 320);
+        assert!(codes.iter().all(|c| *c == Some(0)), "{codes:?}");
+        assert!(reads > 0);
+    });
+    assert_eq!(env.json(&["app", "list"]).as_array().unwrap().len(), 320);
+    assert_eq!(env.json(&["check"])["sound"], true);
+}
+
+#[test]
+fn a_write_failing_at_any_byte_keeps_the_old_store() {
+    let env = Env::new();
+    env.app("A");
+    let before = env.store_bytes();
+    let len = before.len();
+    for n in [0, 1, 8, 100, 284, 285, 286, len / 3, len - 17, len - 1] {
+        for kind in ["write", "enospc"] {
+            let out = env
+                .cmd()
+                .env("APPCTL_FAULT", format!("{kind}:{n}"))
+                .args(["--json", "keys", "regenerate", "A", "consumer"])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(7), "{kind}:{n}");
+            assert!(out.stdout.is_empty(), "nothing may be printed");
+            let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+            assert_eq!(err["error"]["kind"], "io");
+            if kind == "enospc" {
+                assert!(
+                    err["error"]["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("No space left"),
+                    "{err}"
+                );
+            }
+            assert_eq!(env.store_bytes(), before, "{kind}:{n}");
+        }
+    }
+    let names: Vec<_> = std::fs::read_dir(env.store.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains(".tmp-")), "{names:?}");
+}
