@@ -25,18 +25,20 @@ fn read_icon(path: &Path) -> Result<Option<Icon>> {
     if path.as_os_str().is_empty() {
         return Ok(None);
     }
-    let file = std::fs::File::open(path).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         Error::new(
             Kind::Invalid,
             format!("cannot read icon {}: {}", path.display(), e.kind()),
         )
-    })?;
+        .with_hint("give the path of a PNG, JPEG or GIF file")
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
     let mut bytes = Vec::new();
     // Read one byte past the limit so an oversized file is refused without
     // reading all of it.
     file.take(validate::ICON_MAX_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Error::io("read icon", path, &e))?;
+        .map_err(unreadable)?;
     Icon::from_bytes(bytes).map(Some)
 }
 

@@ -2,7 +2,6 @@
 
 use super::Key;
 use crate::error::{Error, Kind, Result};
-use zeroize::Zeroizing;
 
 /// Argon2id cost parameters, as stored in a key slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +93,7 @@ pub fn derive(secret: &[u8], salt: &[u8], params: KdfParams) -> Result<Key> {
     )
     .map_err(|e| Error::internal(format!("argon2 parameters: {e}")))?;
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, p);
-    let mut out = Zeroizing::new([0u8; 32]);
+    let mut out = Key::zeroed();
     argon
         .hash_password_into(secret, salt, &mut out[..])
         .map_err(|e| Error::internal(format!("argon2: {e}")))?;

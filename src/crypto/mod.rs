@@ -8,12 +8,40 @@ pub mod token;
 
 use zeroize::Zeroizing;
 
-/// A 256-bit symmetric key that is wiped from memory when dropped.
-pub type Key = Zeroizing<[u8; 32]>;
+/// A 256-bit symmetric key that is wiped from memory when dropped and that
+/// `Debug` never shows.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Key(Zeroizing<[u8; 32]>);
+
+impl Key {
+    /// An all-zero key, to be filled in place.
+    pub fn zeroed() -> Key {
+        Key(Zeroizing::new([0u8; 32]))
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = [u8; 32];
+    fn deref(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Key {
+    fn deref_mut(&mut self) -> &mut [u8; 32] {
+        &mut self.0
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Key(<redacted>)")
+    }
+}
 
 /// A fresh random key from the operating system's CSPRNG.
 pub fn random_key() -> Key {
-    let mut key = Zeroizing::new([0u8; 32]);
+    let mut key = Key::zeroed();
     random_bytes(&mut key[..]);
     key
 }
@@ -49,4 +77,24 @@ pub fn checksum(data: &[u8]) -> [u8; 32] {
         data,
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_never_show_in_debug_output() {
+        let k = random_key();
+        let shown = format!("{k:?} {:?}", Some(&k));
+        assert_eq!(shown, "Key(<redacted>) Some(Key(<redacted>))");
+    }
+
+    #[test]
+    fn hex_round_trips_and_rejects_non_hex() {
+        assert_eq!(hex(&[0, 0xab, 0xff]), "00abff");
+        assert_eq!(unhex("00abff").unwrap(), [0, 0xab, 0xff]);
+        assert!(unhex("abc").is_none());
+        assert!(unhex("zz").is_none());
+    }
 }

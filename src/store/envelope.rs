@@ -137,7 +137,7 @@ impl Slot {
             &self.wrapped,
             &self.aad(),
         )?);
-        let mut key = Zeroizing::new([0u8; 32]);
+        let mut key = Key::zeroed();
         key.copy_from_slice(&plain);
         Some(key)
     }

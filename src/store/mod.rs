@@ -16,6 +16,8 @@ mod check;
 mod credentials;
 mod events;
 mod projects;
+#[cfg(test)]
+mod vectors;
 
 pub use apps::AppFilter;
 pub use check::CheckReport;
@@ -152,6 +154,7 @@ impl Store {
         }
         let data_key = random_key();
         let conn = Connection::open_in_memory()?;
+        schema::create(&conn)?;
         schema::configure(&conn)?;
         schema::migrate(&conn)?;
         let mut fp_key = Zeroizing::new([0u8; 32]);

@@ -102,6 +102,15 @@ pub fn migrate(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Settings fixed when a database is created: 1 KiB pages keep a small
+/// store small (the whole image is encrypted and written on every change),
+/// and full auto-vacuum returns freed pages at once, so deleted rows do not
+/// linger in free pages.
+pub fn create(conn: &Connection) -> Result<()> {
+    conn.execute_batch("PRAGMA page_size = 1024; PRAGMA auto_vacuum = FULL;")?;
+    Ok(())
+}
+
 /// Settings for every connection: foreign keys on (deleting an app deletes
 /// its credentials) and secure delete, so that a wiped secret's bytes are
 /// overwritten in the image rather than left in a free page.

@@ -60,7 +60,7 @@ impl Token {
         if !id_ok || key_bytes.len() != 32 {
             return Err(bad());
         }
-        let mut key = Zeroizing::new([0u8; 32]);
+        let mut key = Key::zeroed();
         key.copy_from_slice(&key_bytes);
         Ok(Token {
             id: id.to_ascii_lowercase(),
@@ -185,7 +185,7 @@ pub fn open(dir: &Path, token: &Token, store_id: &[u8; STORE_ID_LEN]) -> Result<
                 .with_hint("unlock this store with: eval \"$(appctl --store PATH unlock)\""),
         );
     }
-    let mut key = Zeroizing::new([0u8; 32]);
+    let mut key = Key::zeroed();
     key.copy_from_slice(&plain);
     Ok(key)
 }

@@ -4,8 +4,10 @@
 mod access;
 mod apps;
 mod durability;
+mod hostile;
 mod keys;
 mod passphrase;
 mod projects;
 mod store_file;
 mod util;
+mod vectors;

@@ -219,3 +219,144 @@ fn init_refuses_an_empty_passphrase() {
     assert_eq!(out.status.code(), Some(9));
     assert!(!env.store.exists());
 }
+
+#[test]
+fn core_dumps_are_off_before_the_passphrase_is_read() {
+    let env = env_without_passphrase();
+    let report = env.path("limits");
+    let script = env.path("pw.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "grep 'Max core file size' /proc/$PPID/limits > '{}'\necho '{PASSPHRASE}'\n",
+            report.display()
+        ),
+    )
+    .unwrap();
+    let out = list(
+        &env,
+        no_pw(&env).env(
+            "APPCTL_PASSPHRASE_COMMAND",
+            format!("sh {}", script.display()),
+        ),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let limits = std::fs::read_to_string(&report).unwrap();
+    let fields: Vec<&str> = limits.split_whitespace().collect();
+    assert_eq!(
+        &fields[4..6],
+        ["0", "0"],
+        "soft and hard core limits: {limits}"
+    );
+}
+
+#[test]
+fn a_whole_failing_scenario_never_shows_the_passphrase_or_a_secret() {
+    let env = Env::new();
+    let made = env.json(&["app", "create", "A"]);
+    let mut secrets: Vec<String> = made["secrets"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    secrets.push(PASSPHRASE.to_string());
+    let wrong = "wrong-but-secret-passphrase";
+    secrets.push(wrong.to_string());
+    let pw_file = env.path("pw");
+    std::fs::write(&pw_file, wrong).unwrap();
+    let leaky = env.path("leaky.sh");
+    std::fs::write(
+        &leaky,
+        format!("echo '{PASSPHRASE}'; echo '{PASSPHRASE}' >&2; exit 1\n"),
+    )
+    .unwrap();
+
+    let mut outputs = Vec::new();
+    let mut run = |cmd: &mut assert_cmd::Command| {
+        let out = cmd.output().unwrap();
+        assert_ne!(out.status.code(), Some(0));
+        outputs.push(out.stdout);
+        outputs.push(out.stderr);
+    };
+    run(no_pw(&env)
+        .args(["app", "list"])
+        .env("APPCTL_PASSPHRASE", wrong));
+    run(no_pw(&env)
+        .args(["--json", "app", "list"])
+        .env("APPCTL_PASSPHRASE", wrong));
+    run(no_pw(&env)
+        .args(["app", "list", "--passphrase-file"])
+        .arg(&pw_file));
+    run(no_pw(&env)
+        .args(["keys", "regenerate", "A", "consumer"])
+        .env("APPCTL_FAULT", "rename"));
+    run(no_pw(&env)
+        .args(["--json", "keys", "create", "A", "access"])
+        .env("APPCTL_FAULT", "fsync"));
+    run(no_pw(&env)
+        .args(["keys", "create", "A", "consumer"])
+        .env("APPCTL_PASSPHRASE", PASSPHRASE));
+    run(no_pw(&env)
+        .args(["app", "create", "B", "--env", "--json"])
+        .env("APPCTL_PASSPHRASE", PASSPHRASE));
+    let mut bytes = env.store_bytes();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    std::fs::write(&env.store, &bytes).unwrap();
+    run(env.cmd().args(["app", "show", "A"]));
+    run(env.cmd().args(["--json", "check"]));
+    // The passphrase command's stderr is the user's terminal's; only appctl's own words are checked.
+    let out = no_pw(&env)
+        .args(["app", "list"])
+        .env(
+            "APPCTL_PASSPHRASE_COMMAND",
+            format!("sh {}", leaky.display()),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(8));
+    outputs.push(out.stdout);
+    let appctl_lines: Vec<u8> = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("error:") || l.starts_with("hint:"))
+        .flat_map(|l| l.bytes().chain(Some(b'\n')))
+        .collect();
+    outputs.push(appctl_lines);
+
+    let all = outputs.concat();
+    for s in &secrets {
+        assert!(
+            !crate::util::contains(&all, s.as_bytes()),
+            "a secret or passphrase leaked"
+        );
+    }
+}
+
+#[test]
+fn no_spinner_when_stderr_is_not_a_terminal() {
+    let env = Env::new();
+    for args in [
+        &["app", "list"][..],
+        &["project", "create", "P"],
+        &["check"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(
+            out.stderr.iter().all(|b| *b != b'\r' && *b != 0x1b),
+            "{args:?}"
+        );
+    }
+    let out = env.run(&["app", "list"]);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

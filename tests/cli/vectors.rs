@@ -1,0 +1,173 @@
+//! The labelled store files of `tests/vectors/` (see `vectors.txt` there),
+//! and bit flips over a whole header and a sample of a payload: every
+//! damaged file exits 5 or 6, never 0, never a panic, and is never changed.
+
+use crate::util::{Env, no_panic};
+use std::path::Path;
+
+struct Vector {
+    file: String,
+    passphrase: String,
+    code: i32,
+    fragment: Option<String>,
+}
+
+fn manifest() -> Vec<Vector> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let text = std::fs::read_to_string(dir.join("vectors.txt")).unwrap();
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            // Columns are separated by two or more spaces (passphrases hold one).
+            let cols: Vec<&str> = l
+                .split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect();
+            assert_eq!(cols.len(), 4, "bad manifest line: {l}");
+            let code = match cols[2] {
+                "success" => 0,
+                "wrong-passphrase" => 5,
+                "damaged" => 6,
+                other => panic!("unknown outcome {other}"),
+            };
+            Vector {
+                file: dir.join(cols[0]).to_str().unwrap().to_string(),
+                passphrase: cols[1].to_string(),
+                code,
+                fragment: (cols[3] != "-").then(|| cols[3].to_string()),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn every_labelled_vector_gives_its_outcome_and_is_left_unchanged() {
+    let env = Env::bare();
+    let vectors = manifest();
+    assert!(vectors.len() >= 15);
+    for v in vectors {
+        // Work on a copy so that a wrongly written vector cannot be "fixed" by the test.
+        let copy = env.path("copy.appctl");
+        std::fs::copy(&v.file, &copy).unwrap();
+        let before = std::fs::read(&copy).unwrap();
+        for args in [
+            &["--json", "app", "list"][..],
+            &["project", "create", "new"],
+        ] {
+            let out = env
+                .cmd()
+                .env("APPCTL_STORE", &copy)
+                .env("APPCTL_PASSPHRASE", &v.passphrase)
+                .args(args)
+                .output()
+                .unwrap();
+            no_panic(&out);
+            let err = String::from_utf8_lossy(&out.stderr);
+            if v.code == 0 {
+                assert_eq!(out.status.code(), Some(0), "{}: {err}", v.file);
+                continue;
+            }
+            assert_eq!(
+                out.status.code(),
+                Some(v.code),
+                "{} {args:?}: {err}",
+                v.file
+            );
+            if let Some(f) = &v.fragment {
+                assert!(err.contains(f.as_str()), "{}: {err:?} lacks {f:?}", v.file);
+            }
+            assert_eq!(
+                std::fs::read(&copy).unwrap(),
+                before,
+                "{} was changed",
+                v.file
+            );
+        }
+        if v.code == 0 {
+            let list = env
+                .cmd()
+                .env("APPCTL_STORE", &copy)
+                .env("APPCTL_PASSPHRASE", &v.passphrase)
+                .args(["--json", "app", "show", "vector-app"])
+                .output()
+                .unwrap();
+            assert_eq!(list.status.code(), Some(0));
+        }
+    }
+}
+
+/// Runs `app list` on each of `files` in parallel and returns the exit codes.
+fn exit_codes(env: &Env, files: Vec<Vec<u8>>) -> Vec<Option<i32>> {
+    let dir = env.path("flips");
+    std::fs::create_dir_all(&dir).unwrap();
+    let chunks: Vec<Vec<(usize, Vec<u8>)>> = {
+        let mut c = vec![Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+        for (i, f) in files.into_iter().enumerate() {
+            c[i % 4].push((i, f));
+        }
+        c
+    };
+    let mut codes: Vec<(usize, Option<i32>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                let dir = &dir;
+                s.spawn(move || {
+                    chunk
+                        .into_iter()
+                        .map(|(i, bytes)| {
+                            let path = dir.join(format!("{i}.appctl"));
+                            std::fs::write(&path, &bytes).unwrap();
+                            let out = env
+                                .std_cmd()
+                                .env("APPCTL_STORE", &path)
+                                .args(["app", "list"])
+                                .output()
+                                .unwrap();
+                            no_panic(&out);
+                            assert_eq!(std::fs::read(&path).unwrap(), bytes, "file {i} changed");
+                            std::fs::remove_file(&path).unwrap();
+                            (i, out.status.code())
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    codes.sort();
+    codes.into_iter().map(|(_, c)| c).collect()
+}
+
+#[test]
+fn every_header_bit_flip_and_sampled_payload_flips_exit_5_or_6() {
+    let env = Env::new();
+    env.app("A");
+    let good = env.store_bytes();
+    let header_len = 83 + 101 * usize::from(good[26]);
+    let mut files = Vec::new();
+    let mut labels = Vec::new();
+    for bit in 0..header_len * 8 {
+        let mut b = good.clone();
+        b[bit / 8] ^= 1 << (bit % 8);
+        files.push(b);
+        labels.push(format!("header bit {bit}"));
+    }
+    // 64 payload bits spread over the whole payload, tag included.
+    let payload_bits = (good.len() - header_len) * 8;
+    for k in 0..64 {
+        let bit = header_len * 8 + (k * 7919 * 8 + k) % payload_bits;
+        let mut b = good.clone();
+        b[bit / 8] ^= 1 << (bit % 8);
+        files.push(b);
+        labels.push(format!("payload bit {bit}"));
+    }
+    let codes = exit_codes(&env, files);
+    for (label, code) in labels.iter().zip(codes) {
+        assert!(matches!(code, Some(5) | Some(6)), "{label}: exit {code:?}");
+    }
+}

@@ -1,0 +1,59 @@
+//! Property tests: the header parser and the decryptor take any bytes
+//! without panicking, and a mutated store never opens.
+
+use appctl::crypto::kdf::FLOOR;
+use appctl::crypto::random_key;
+use appctl::store::envelope::{self, Header, Slot, SlotKind};
+use proptest::prelude::*;
+
+fn sample_file() -> (Vec<u8>, appctl::crypto::Key) {
+    let slot_key = random_key();
+    let data_key = random_key();
+    let slot = Slot::wrap(
+        SlotKind::Passphrase,
+        FLOOR,
+        Slot::new_salt(),
+        &slot_key,
+        &data_key,
+    );
+    let mut h = Header::new(vec![slot]);
+    (envelope::seal(&mut h, &data_key, b"an image"), data_key)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn any_bytes_parse_or_fail_cleanly(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        if let Ok((h, len)) = Header::decode(&bytes) {
+            prop_assert!(len <= bytes.len());
+            let _ = envelope::open(&bytes, &h, len, &random_key());
+        }
+    }
+
+    #[test]
+    fn bytes_behind_a_valid_magic_fail_cleanly(tail in proptest::collection::vec(any::<u8>(), 0..1024)) {
+        let mut bytes = envelope::MAGIC.to_vec();
+        bytes.extend_from_slice(&1u16.to_le_bytes());
+        bytes.extend_from_slice(&tail);
+        if let Ok((h, len)) = Header::decode(&bytes) {
+            let _ = envelope::open(&bytes, &h, len, &random_key());
+        }
+    }
+
+    #[test]
+    fn a_mutated_store_never_opens(pos in any::<prop::sample::Index>(), mask in 1u8..=255, cut in any::<prop::sample::Index>(), truncate in any::<bool>()) {
+        let (good, data_key) = sample_file();
+        let mut bad = good.clone();
+        if truncate {
+            bad.truncate(cut.index(good.len()));
+        } else {
+            let i = pos.index(good.len());
+            bad[i] ^= mask;
+        }
+        let opened = Header::decode(&bad)
+            .ok()
+            .and_then(|(h, len)| envelope::open(&bad, &h, len, &data_key).ok());
+        prop_assert!(opened.is_none());
+    }
+}
