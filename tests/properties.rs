@@ -24,10 +24,10 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
-    fn any_bytes_parse_or_fail_cleanly(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+    fn any_bytes_parse_or_fail_cleanly(mut bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
         if let Ok((h, len)) = Header::decode(&bytes) {
             prop_assert!(len <= bytes.len());
-            let _ = envelope::open(&bytes, &h, len, &random_key());
+            prop_assert!(envelope::open(&mut bytes, &h, len, &random_key()).is_err());
         }
     }
 
@@ -37,7 +37,7 @@ proptest! {
         bytes.extend_from_slice(&1u16.to_le_bytes());
         bytes.extend_from_slice(&tail);
         if let Ok((h, len)) = Header::decode(&bytes) {
-            let _ = envelope::open(&bytes, &h, len, &random_key());
+            prop_assert!(envelope::open(&mut bytes, &h, len, &random_key()).is_err());
         }
     }
 
@@ -51,9 +51,10 @@ proptest! {
             let i = pos.index(good.len());
             bad[i] ^= mask;
         }
-        let opened = Header::decode(&bad)
-            .ok()
-            .and_then(|(h, len)| envelope::open(&bad, &h, len, &data_key).ok());
-        prop_assert!(opened.is_none());
+        let opened = match Header::decode(&bad) {
+            Ok((h, len)) => envelope::open(&mut bad, &h, len, &data_key).is_ok(),
+            Err(_) => false,
+        };
+        prop_assert!(!opened);
     }
 }

@@ -292,30 +292,42 @@ impl Header {
 }
 
 /// Seals `plaintext` under `data_key` with a fresh nonce and returns the
-/// whole file: header then payload.
+/// whole file: header then payload. The plaintext is copied once, into the
+/// output, and encrypted there.
 pub fn seal(header: &mut Header, data_key: &Key, plaintext: &[u8]) -> Vec<u8> {
     header.payload_nonce = aead::random_nonce();
     let mut file = header.encode();
-    let sealed = aead::seal(data_key, &header.payload_nonce, plaintext, &file);
-    file.extend_from_slice(&sealed);
+    let header_len = file.len();
+    file.reserve_exact(plaintext.len() + aead::TAG_LEN);
+    file.extend_from_slice(plaintext);
+    let (aad, body) = file.split_at_mut(header_len);
+    let tag = aead::seal_in_place(data_key, &header.payload_nonce, body, aad);
+    file.extend_from_slice(&tag);
     file
 }
 
-/// Opens the payload of `file`, whose header `header` of length `header_len`
-/// was read by [`Header::decode`].
+/// Authenticates and decrypts, in place, the payload of `file`, whose
+/// header `header` of length `header_len` was read by [`Header::decode`].
+/// Returns the range of `file` that now holds the plaintext; on failure
+/// `file` is unchanged.
 pub fn open(
-    file: &[u8],
+    file: &mut [u8],
     header: &Header,
     header_len: usize,
     data_key: &Key,
-) -> Result<Zeroizing<Vec<u8>>, EnvelopeError> {
-    let (aad, body) = file.split_at(header_len);
-    if body.len() < aead::TAG_LEN {
+) -> Result<std::ops::Range<usize>, EnvelopeError> {
+    let Some(body_len) = file.len().checked_sub(header_len + aead::TAG_LEN) else {
         return Err(EnvelopeError::Truncated);
+    };
+    let end = header_len + body_len;
+    let (aad, rest) = file.split_at_mut(header_len);
+    let (body, tag) = rest.split_at_mut(body_len);
+    let tag: &[u8; aead::TAG_LEN] = (&*tag).try_into().expect("the tag is TAG_LEN bytes");
+    if aead::open_in_place(data_key, &header.payload_nonce, body, tag, aad) {
+        Ok(header_len..end)
+    } else {
+        Err(EnvelopeError::Payload)
     }
-    aead::open(data_key, &header.payload_nonce, body, aad)
-        .map(Zeroizing::new)
-        .ok_or(EnvelopeError::Payload)
 }
 
 #[cfg(test)]
@@ -349,7 +361,9 @@ mod tests {
             .unwrap_key(&slot_key)
             .unwrap();
         assert_eq!(*dk, *data_key);
-        assert_eq!(&open(&file, &h, len, &dk).unwrap()[..], b"sqlite image");
+        let mut file = file;
+        let range = open(&mut file, &h, len, &dk).unwrap();
+        assert_eq!(&file[range], b"sqlite image");
     }
 
     #[test]
@@ -372,7 +386,7 @@ mod tests {
                     // Only reachable if the checksum collided; then the AEADs must catch it.
                     let dk = h.slots[0].unwrap_key(&slot_key);
                     assert!(
-                        dk.is_none() || open(&f, &h, l, &data_key).is_err(),
+                        dk.is_none() || open(&mut f, &h, l, &data_key).is_err(),
                         "bit {bit}"
                     );
                 }
@@ -386,18 +400,21 @@ mod tests {
         let (h, len) = Header::decode(&file).unwrap();
         let mut f = file.clone();
         *f.last_mut().unwrap() ^= 0x80;
+        let before = f.clone();
         assert_eq!(
-            open(&f, &h, len, &data_key).unwrap_err(),
+            open(&mut f, &h, len, &data_key).unwrap_err(),
             EnvelopeError::Payload
         );
+        assert_eq!(f, before, "a failed open leaves the buffer as it was");
         let mut longer = file.clone();
         longer.push(0);
         assert_eq!(
-            open(&longer, &h, len, &data_key).unwrap_err(),
+            open(&mut longer, &h, len, &data_key).unwrap_err(),
             EnvelopeError::Payload
         );
+        let mut short = file[..len + 3].to_vec();
         assert_eq!(
-            open(&file[..len + 3], &h, len, &data_key).unwrap_err(),
+            open(&mut short, &h, len, &data_key).unwrap_err(),
             EnvelopeError::Truncated
         );
         assert_eq!(

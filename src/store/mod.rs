@@ -257,12 +257,15 @@ impl Store {
         data_key: Key,
         lock: Option<Lock>,
     ) -> Result<Store> {
-        let plain = envelope::open(&bytes, &header, header_len, &data_key)
+        // The file buffer is decrypted in place and wiped when dropped.
+        let mut bytes = Zeroizing::new(bytes);
+        let plain = envelope::open(&mut bytes, &header, header_len, &data_key)
             .map_err(|e| envelope_error(path, e))?;
         let mut conn = Connection::open_in_memory()?;
-        conn.deserialize_read_exact("main", &plain[..], plain.len(), false)
+        let len = plain.len();
+        conn.deserialize_read_exact("main", &bytes[plain], len, false)
             .map_err(|_| Error::damaged(path, "the decrypted contents are not a database"))?;
-        drop(plain);
+        drop(bytes);
         schema::configure(&conn)?;
         schema::migrate(&conn)?;
         Ok(Store {
@@ -280,11 +283,12 @@ impl Store {
         if self.lock.is_none() {
             return Err(Error::internal("save on a store opened read-only"));
         }
-        let image = {
-            let data = self.conn.serialize("main")?;
-            Zeroizing::new(data.to_vec())
+        // SQLite hands out its own buffer (no copy); seal copies it once
+        // into the output and encrypts it there, so no plaintext copy remains.
+        let bytes = {
+            let image = self.conn.serialize("main")?;
+            envelope::seal(&mut self.header, &self.data_key, &image)
         };
-        let bytes = envelope::seal(&mut self.header, &self.data_key, &image);
         file::remove_stale_temps(&self.path);
         file::write_atomic(&self.path, &bytes)
     }
