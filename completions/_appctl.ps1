@@ -51,6 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'appctl' -ScriptBlock {
             [CompletionResult]::new('--kdf-memory-mib', '--kdf-memory-mib', [CompletionResultType]::ParameterName, 'Argon2id memory in MiB (at least 19)')
             [CompletionResult]::new('--kdf-iterations', '--kdf-iterations', [CompletionResultType]::ParameterName, 'Argon2id iterations (at least 2)')
             [CompletionResult]::new('--kdf-parallelism', '--kdf-parallelism', [CompletionResultType]::ParameterName, 'Argon2id lanes')
+            [CompletionResult]::new('--kdf-target-ms', '--kdf-target-ms', [CompletionResultType]::ParameterName, 'Choose memory (then iterations) so that unlocking takes about N ms on this machine')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (errors as JSON on stderr)')

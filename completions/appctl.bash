@@ -1301,7 +1301,7 @@ _appctl() {
             return 0
             ;;
         appctl__subcmd__init)
-            opts="-y -h --owner --kdf-memory-mib --kdf-iterations --kdf-parallelism --store --json --passphrase-file --yes --help"
+            opts="-y -h --owner --kdf-memory-mib --kdf-iterations --kdf-parallelism --kdf-target-ms --store --json --passphrase-file --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1320,6 +1320,10 @@ _appctl() {
                     return 0
                     ;;
                 --kdf-parallelism)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kdf-target-ms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

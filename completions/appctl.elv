@@ -47,6 +47,7 @@ set edit:completion:arg-completer[appctl] = {|@words|
             cand --kdf-memory-mib 'Argon2id memory in MiB (at least 19)'
             cand --kdf-iterations 'Argon2id iterations (at least 2)'
             cand --kdf-parallelism 'Argon2id lanes'
+            cand --kdf-target-ms 'Choose memory (then iterations) so that unlocking takes about N ms on this machine'
             cand --store 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]'
             cand --passphrase-file 'Read the passphrase from the first line of FILE'
             cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'

@@ -48,6 +48,7 @@ complete -c appctl -n "__fish_appctl_using_subcommand init" -l owner -d 'The own
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l kdf-memory-mib -d 'Argon2id memory in MiB (at least 19)' -r
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l kdf-iterations -d 'Argon2id iterations (at least 2)' -r
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l kdf-parallelism -d 'Argon2id lanes' -r
+complete -c appctl -n "__fish_appctl_using_subcommand init" -l kdf-target-ms -d 'Choose memory (then iterations) so that unlocking takes about N ms on this machine' -r
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l store -d 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]' -r -F
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'

@@ -161,6 +161,9 @@ pub struct InitArgs {
     /// Argon2id lanes
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub kdf_parallelism: u32,
+    /// Choose memory (then iterations) so that unlocking takes about N ms on this machine
+    #[arg(long, value_name = "N", conflicts_with_all = ["kdf_memory_mib", "kdf_iterations"])]
+    pub kdf_target_ms: Option<u64>,
 }
 
 /// Arguments of `log`.

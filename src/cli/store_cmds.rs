@@ -5,7 +5,7 @@ use super::args::{BackupArgs, InitArgs, LogArgs};
 use super::output::{self, app_json, event_json, project_json};
 use super::passphrase::{self, Purpose};
 use super::project::text;
-use crate::crypto::kdf::KdfParams;
+use crate::crypto::kdf::{self, KdfParams};
 use crate::error::Kind;
 use crate::error::{Error, Result};
 use crate::model::{Owner, validate};
@@ -25,13 +25,31 @@ pub(super) fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
         Some(h) => validate::handle(&text("owner handle", h)?)?,
         None => default_handle(),
     };
-    let memory_kib = a.kdf_memory_mib.checked_mul(1024).ok_or_else(|| {
-        Error::invalid(format!("KDF memory {} MiB is too large", a.kdf_memory_mib))
-    })?;
-    let params = KdfParams {
-        memory_kib,
-        iterations: a.kdf_iterations,
-        parallelism: a.kdf_parallelism,
+    let mut calibrated = None;
+    let params = match a.kdf_target_ms {
+        Some(ms) => {
+            if !(1..=60_000).contains(&ms) {
+                return Err(Error::invalid(format!(
+                    "--kdf-target-ms {ms} is outside 1..=60000"
+                )));
+            }
+            let target = std::time::Duration::from_millis(ms);
+            let (p, took) = super::with_spinner("Calibrating the key derivation", || {
+                kdf::calibrate(target, a.kdf_parallelism)
+            })?;
+            calibrated = Some(took);
+            p
+        }
+        None => {
+            let memory_kib = a.kdf_memory_mib.checked_mul(1024).ok_or_else(|| {
+                Error::invalid(format!("KDF memory {} MiB is too large", a.kdf_memory_mib))
+            })?;
+            KdfParams {
+                memory_kib,
+                iterations: a.kdf_iterations,
+                parallelism: a.kdf_parallelism,
+            }
+        }
     };
     params.check()?;
     if ctx.store.exists() {
@@ -61,20 +79,24 @@ pub(super) fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
             "schema_version": schema::CURRENT,
             "kdf": {
                 "algorithm": "argon2id",
-                "memory_mib": a.kdf_memory_mib,
+                "memory_mib": params.memory_kib / 1024,
                 "iterations": params.iterations,
                 "parallelism": params.parallelism,
+                "calibrated_ms": calibrated.map(|d| d.as_millis() as u64),
             },
         });
         return output::print_secrets(true, false, doc, "", &made);
     }
+    let measured = calibrated.map_or(String::new(), |d| {
+        format!(" (about {} ms here)", d.as_millis())
+    });
     let heading = format!(
-        "Created store {} for @{} (user ID {}); Argon2id {} MiB, {} iterations, {} lane(s).\n\
+        "Created store {} for @{} (user ID {}); Argon2id {} MiB, {} iterations, {} lane(s){measured}.\n\
          Its recovery key sets a new passphrase if you forget yours (`appctl recover`):",
         store.path().display(),
         owner.handle,
         owner.user_id,
-        a.kdf_memory_mib,
+        params.memory_kib / 1024,
         params.iterations,
         params.parallelism
     );
@@ -200,6 +222,13 @@ pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
 pub(super) fn check(ctx: &Ctx) -> Result<()> {
     let store = ctx.open_read()?;
     let r = store.check()?;
+    // What one unlock with each slot costs on this machine.
+    let costs: Vec<u128> = super::with_spinner("Measuring the key derivation", || {
+        r.slots
+            .iter()
+            .map(|(_, p)| kdf::measure(*p).map(|d| d.as_millis()))
+            .collect::<Result<_>>()
+    })?;
     let dir = file::dir_of(store.path());
     let lock = file::lock_path(store.path());
     let modes = [
@@ -226,12 +255,13 @@ pub(super) fn check(ctx: &Ctx) -> Result<()> {
             "store": store.path().display().to_string(),
             "format_version": r.format_version,
             "schema_version": r.schema_version,
-            "key_slots": r.slots.iter().map(|(k, p)| json!({
+            "key_slots": r.slots.iter().zip(&costs).map(|((k, p), ms)| json!({
                 "slot": slot_name(*k),
                 "kdf": "argon2id",
                 "memory_mib": p.memory_kib / 1024,
                 "iterations": p.iterations,
                 "parallelism": p.parallelism,
+                "measured_ms": ms,
             })).collect::<Vec<_>>(),
             "counts": {
                 "projects": r.projects,
@@ -261,11 +291,11 @@ pub(super) fn check(ctx: &Ctx) -> Result<()> {
             "Schema version".to_string(),
             r.schema_version.to_string(),
         ]);
-        for (k, p) in &r.slots {
+        for ((k, p), ms) in r.slots.iter().zip(&costs) {
             t.add_row(vec![
                 format!("Key slot: {}", slot_name(*k)),
                 format!(
-                    "Argon2id {} MiB, {} iterations, {} lane(s)",
+                    "Argon2id {} MiB, {} iterations, {} lane(s): {ms} ms here",
                     p.memory_kib / 1024,
                     p.iterations,
                     p.parallelism

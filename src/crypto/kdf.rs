@@ -85,6 +85,7 @@ pub fn derive(secret: &[u8], salt: &[u8], params: KdfParams) -> Result<Key> {
     params
         .check()
         .map_err(|e| Error::new(Kind::Damaged, e.message().to_string()))?;
+    count_for_tests();
     let p = argon2::Params::new(
         params.memory_kib,
         params.iterations,
@@ -98,6 +99,75 @@ pub fn derive(secret: &[u8], salt: &[u8], params: KdfParams) -> Result<Key> {
         .hash_password_into(secret, salt, &mut out[..])
         .map_err(|e| Error::internal(format!("argon2: {e}")))?;
     Ok(out)
+}
+
+/// In debug builds (the ones the test suite runs), appends a line to the file
+/// named by `APPCTL_KDF_LOG` for every derivation, so tests can assert how
+/// many a command does. Release builds compile it to nothing.
+fn count_for_tests() {
+    #[cfg(debug_assertions)]
+    if let Some(path) = std::env::var_os("APPCTL_KDF_LOG") {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = f.write_all(b"derive\n");
+        }
+    }
+}
+
+/// The most memory calibration will choose (1 GiB).
+pub const CALIBRATION_MAX_MEMORY_KIB: u32 = 1024 * 1024;
+
+/// How long one derivation with `params` takes here.
+pub fn measure(params: KdfParams) -> Result<std::time::Duration> {
+    let mut salt = [0u8; 16];
+    super::random_bytes(&mut salt);
+    let start = std::time::Instant::now();
+    derive(b"calibration", &salt, params)?;
+    Ok(start.elapsed())
+}
+
+/// Picks Argon2id parameters whose derivation takes about `target` here:
+/// memory first (from the floor up to 1 GiB), then iterations, never below
+/// the floor. Returns the parameters and their measured time. Derivation
+/// time grows linearly with memory × iterations, so each step scales by
+/// the ratio of the target to the last measurement.
+pub fn calibrate(
+    target: std::time::Duration,
+    parallelism: u32,
+) -> Result<(KdfParams, std::time::Duration)> {
+    let mut p = KdfParams {
+        parallelism,
+        ..FLOOR
+    };
+    p.check()?;
+    let mut took = measure(p)?;
+    // Memory first, two refinements.
+    for _ in 0..2 {
+        let scale = target.as_secs_f64() / took.as_secs_f64().max(1e-6);
+        let want = (f64::from(p.memory_kib) * scale / 1024.0).round() * 1024.0;
+        let memory_kib = want.clamp(
+            f64::from(FLOOR.memory_kib),
+            f64::from(CALIBRATION_MAX_MEMORY_KIB),
+        ) as u32;
+        if memory_kib == p.memory_kib {
+            break;
+        }
+        p.memory_kib = memory_kib;
+        took = measure(p)?;
+    }
+    // Then iterations, when memory alone is not enough.
+    if took < target && p.memory_kib == CALIBRATION_MAX_MEMORY_KIB {
+        let scale = target.as_secs_f64() / took.as_secs_f64().max(1e-6);
+        let iterations = (f64::from(p.iterations) * scale).round();
+        p.iterations =
+            iterations.clamp(f64::from(FLOOR.iterations), f64::from(CEILING.iterations)) as u32;
+        took = measure(p)?;
+    }
+    Ok((p, took))
 }
 
 #[cfg(test)]
@@ -144,6 +214,20 @@ mod tests {
             derive(b"pw", &[0; 16], slow).unwrap_err().kind(),
             Kind::Damaged
         );
+    }
+
+    #[test]
+    fn calibration_grows_memory_first_and_never_goes_below_the_floor() {
+        // A target below what the floor costs keeps the floor.
+        let (p, _) = calibrate(std::time::Duration::from_micros(1), 1).unwrap();
+        assert_eq!(p, FLOOR);
+        // A target of a few floor derivations raises memory, not iterations.
+        let floor = measure(FLOOR).unwrap();
+        let (p, took) = calibrate(floor * 4, 1).unwrap();
+        assert!(p.memory_kib > FLOOR.memory_kib, "{p:?}");
+        assert_eq!(p.iterations, FLOOR.iterations);
+        p.check().unwrap();
+        assert!(took > floor, "{took:?} vs floor {floor:?}");
     }
 
     #[test]

@@ -531,4 +531,27 @@ pub(crate) mod tests {
         let e = Store::open(&other.join("s.appctl"), unlock, Access::Read).unwrap_err();
         assert_eq!(e.exit_code(), 5);
     }
+
+    #[test]
+    fn the_store_grows_by_less_than_1_kib_per_app() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("s.appctl");
+        drop(new_store(d.path()));
+        let empty = std::fs::metadata(&path).unwrap().len();
+        let mut s = Store::open(&path, PW, write()).unwrap();
+        let n = 500;
+        for i in 0..n {
+            let patch = crate::model::AppPatch {
+                description: Some(Some(format!("Benchmark app number {i}"))),
+                website_url: Some(Some(format!("https://app{i}.example.com"))),
+                add_callback_urls: vec![format!("https://app{i}.example.com/callback")],
+                ..Default::default()
+            };
+            s.create_app(&format!("app-{i}"), None, &patch).unwrap();
+        }
+        s.save().unwrap();
+        let full = std::fs::metadata(&path).unwrap().len();
+        let per_app = (full - empty) / n;
+        assert!(per_app <= 1024, "{per_app} bytes per app");
+    }
 }

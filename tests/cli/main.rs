@@ -7,6 +7,7 @@ mod durability;
 mod hostile;
 mod keys;
 mod passphrase;
+mod performance;
 mod projects;
 mod store_file;
 mod util;
