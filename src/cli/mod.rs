@@ -175,11 +175,7 @@ impl Ctx {
         if self.store.exists() {
             return Ok(());
         }
-        Err(
-            Error::not_found(format!("no store at {}", self.store.display())).with_hint(
-                "create one with `appctl init`, or point --store / APPCTL_STORE at yours",
-            ),
-        )
+        Err(crate::store::file::missing_store(&self.store))
     }
 
     /// Asks to confirm a destructive `action` (such as `delete app "x"`):

@@ -38,6 +38,8 @@ pub const STORE_ID_LEN: usize = 16;
 const SLOTS_AT: usize = 8 + 2 + STORE_ID_LEN;
 const SLOT_LEN: usize = 1 + 12 + 16 + aead::NONCE_LEN + 32 + aead::TAG_LEN;
 const CHECKSUM_LEN: usize = 32;
+/// The longest header a store can have.
+pub const MAX_HEADER_LEN: usize = FIXED_LEN + SLOT_LEN * MAX_SLOTS + CHECKSUM_LEN;
 
 /// Why a file could not be read as a store. Every variant but `WrongKey`
 /// means the file is damaged, tampered with or not a store (exit 6).

@@ -95,15 +95,32 @@ impl Lock {
 
 /// Reads the whole store file.
 pub fn read(store: &Path) -> Result<Vec<u8>> {
-    fs::read(store).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::not_found(format!("no store at {}", store.display())).with_hint(
-                "create one with `appctl init`, or point --store / APPCTL_STORE at yours",
-            )
-        } else {
-            Error::io("read store", store, &e)
-        }
-    })
+    fs::read(store).map_err(|e| read_error(store, &e))
+}
+
+fn read_error(store: &Path, e: &std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        missing_store(store)
+    } else {
+        Error::io("read store", store, e)
+    }
+}
+
+/// Reads at most the first `limit` bytes of the store file.
+pub fn read_prefix(store: &Path, limit: usize) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let f = File::open(store).map_err(|e| read_error(store, &e))?;
+    let mut buf = Vec::with_capacity(limit);
+    f.take(limit as u64)
+        .read_to_end(&mut buf)
+        .map_err(|e| read_error(store, &e))?;
+    Ok(buf)
+}
+
+/// The error for a store that does not exist, with how to make one.
+pub fn missing_store(store: &Path) -> Error {
+    Error::not_found(format!("no store at {}", store.display()))
+        .with_hint("create one with `appctl init`, or point --store / APPCTL_STORE at yours")
 }
 
 /// Removes temporary files that a killed writer left beside the store. Runs

@@ -198,7 +198,9 @@ impl Store {
     /// slot changed meanwhile, the key is derived again under the lock. With a
     /// session no key is derived at all.
     pub fn open(path: &Path, unlock: Unlock<'_>, access: Access) -> Result<Store> {
-        let first = file::read(path)?;
+        // Only the header is needed to derive the key; the whole file is read
+        // once, after the lock is taken when writing.
+        let first = file::read_prefix(path, envelope::MAX_HEADER_LEN)?;
         let (header, _) = decode(path, &first)?;
         let mut first_slot: Option<(Slot, Key, Key)> = None;
         let mut session_key: Option<Key> = None;
@@ -214,7 +216,7 @@ impl Store {
             }
         }
         let (bytes, lock) = match access {
-            Access::Read => (first, None),
+            Access::Read => (file::read(path)?, None),
             Access::Write { lock_timeout } => {
                 let lock = Lock::acquire(path, lock_timeout)?;
                 (file::read(path)?, Some(lock))
