@@ -104,11 +104,7 @@ fn sigkilled_writers_leave_the_old_or_new_store_and_lose_nothing_committed() {
     }
     // The next write removes any temporary file a killed writer left.
     env.ok(&["project", "create", "after"]);
-    let leftovers: Vec<_> = std::fs::read_dir(env.store.parent().unwrap())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.contains(".tmp-"))
-        .collect();
+    let leftovers = env.leftover_temps();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
@@ -212,9 +208,6 @@ fn a_write_failing_at_any_byte_keeps_the_old_store() {
             assert_eq!(env.store_bytes(), before, "{kind}:{n}");
         }
     }
-    let names: Vec<_> = std::fs::read_dir(env.store.parent().unwrap())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    assert!(!names.iter().any(|n| n.contains(".tmp-")), "{names:?}");
+    let leftovers = env.leftover_temps();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

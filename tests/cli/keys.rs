@@ -279,10 +279,7 @@ fn a_failed_save_prints_no_secret_and_keeps_the_old_store() {
             assert_eq!(env.store_bytes(), before, "{fault} {args:?}");
         }
     }
-    let dir: Vec<_> = std::fs::read_dir(env.store.parent().unwrap())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let dir = env.store_dir_files();
     assert_eq!(dir.len(), 2, "only the store and its lock remain: {dir:?}");
     // If only the directory sync fails, the new store may be in place, but
     // the command could not confirm durability, so it still shows nothing.

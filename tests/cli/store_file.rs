@@ -180,11 +180,7 @@ fn every_change_rewrites_the_file_with_a_fresh_nonce() {
     // Reads do not write.
     env.ok(&["project", "list"]);
     assert_eq!(env.store_bytes(), b);
-    let leftovers: Vec<_> = std::fs::read_dir(env.store.parent().unwrap())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.contains(".tmp-"))
-        .collect();
+    let leftovers = env.leftover_temps();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 

@@ -121,6 +121,22 @@ impl Env {
             .to_string()
     }
 
+    /// Names of the files in the store's directory.
+    pub fn store_dir_files(&self) -> Vec<String> {
+        std::fs::read_dir(self.store.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect()
+    }
+
+    /// Temporary files a save left beside the store.
+    pub fn leftover_temps(&self) -> Vec<String> {
+        self.store_dir_files()
+            .into_iter()
+            .filter(|n| n.contains(".tmp-"))
+            .collect()
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
