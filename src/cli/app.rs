@@ -6,7 +6,7 @@ use super::output::{self, app_json, id};
 use super::project::{self, optional, text};
 use crate::error::{Error, Kind, Result};
 use crate::model::validate::{self, APP_DESCRIPTION_MIN, ORGANIZATION_NAME_MAX, TEXT_MAX};
-use crate::model::{App, AppPatch, Icon, Status};
+use crate::model::{App, AppPatch, AppSummary, Icon, Status};
 use crate::store::{AppFilter, Store};
 use std::ffi::OsStr;
 use std::io::Read;
@@ -83,15 +83,15 @@ fn patch(d: &DetailArgs) -> Result<AppPatch> {
     })
 }
 
-fn status_tag(a: &App) -> String {
-    match a.status {
+fn status_tag(status: Status) -> String {
+    match status {
         Status::Active => "active".into(),
         Status::Suspended => "SUSPENDED".into(),
     }
 }
 
 /// Prints a table of apps (used by `app list` and `project show`).
-pub(super) fn print_app_table(apps: &[App]) -> Result<()> {
+pub(super) fn print_app_table(apps: &[AppSummary]) -> Result<()> {
     let mut t = output::table(&[
         "ID",
         "Name",
@@ -106,10 +106,10 @@ pub(super) fn print_app_table(apps: &[App]) -> Result<()> {
             a.id.to_string(),
             a.name.clone(),
             a.project_id.map_or("standalone".into(), |p| p.to_string()),
-            status_tag(a),
-            a.details.permissions.to_string(),
-            on_off(a.details.three_legged_oauth),
-            on_off(a.details.request_email),
+            status_tag(a.status),
+            a.permissions.to_string(),
+            on_off(a.three_legged_oauth),
+            on_off(a.request_email),
         ]);
     }
     output::print_table(&t)
@@ -220,15 +220,15 @@ pub(super) fn run(ctx: &Ctx, cmd: AppCommand) -> Result<()> {
                 (None, true) => AppFilter::Standalone,
                 (None, false) => AppFilter::All,
             };
-            let apps = store.apps(filter)?;
             if ctx.json {
-                let v = apps
+                let v = store
+                    .apps(filter)?
                     .iter()
                     .map(|a| Ok(app_json(a, &store.credentials(a.id)?)))
                     .collect::<Result<Vec<_>>>()?;
                 return output::print_json(&serde_json::Value::Array(v));
             }
-            print_app_table(&apps)
+            print_app_table(&store.app_summaries(filter)?)
         }
         AppCommand::Show { app } => {
             let store = ctx.open_read()?;

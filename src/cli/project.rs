@@ -68,7 +68,7 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
             let projects = store.projects()?;
             let counts: Vec<usize> = projects
                 .iter()
-                .map(|p| store.apps(AppFilter::Project(p.id)).map(|a| a.len()))
+                .map(|p| store.app_count(AppFilter::Project(p.id)))
                 .collect::<Result<_>>()?;
             if ctx.json {
                 let v: Vec<_> = projects.iter().map(|p| project_json(p, None)).collect();
@@ -89,9 +89,9 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
         ProjectCommand::Show { project } => {
             let store = ctx.open_read()?;
             let p = find(&store, &project)?;
-            let apps = store.apps(AppFilter::Project(p.id))?;
             if ctx.json {
-                let apps = apps
+                let apps = store
+                    .apps(AppFilter::Project(p.id))?
                     .iter()
                     .map(|a| Ok(output::app_json(a, &store.credentials(a.id)?)))
                     .collect::<Result<Vec<_>>>()?;
@@ -112,7 +112,7 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
             t.add_row(vec!["Created".to_string(), output::time(p.created_at)]);
             t.add_row(vec!["Updated".to_string(), output::time(p.updated_at)]);
             output::print_table(&t)?;
-            super::app::print_app_table(&apps)
+            super::app::print_app_table(&store.app_summaries(AppFilter::Project(p.id))?)
         }
         ProjectCommand::Update {
             project,
@@ -165,7 +165,7 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
             };
             let mut store = ctx.open_write()?;
             let p = find(&store, &project)?;
-            let n = store.apps(AppFilter::Project(p.id))?.len();
+            let n = store.app_count(AppFilter::Project(p.id))?;
             if n > 0 && mode == DeleteMode::Refuse {
                 // Let the store give the error (it explains the flags).
                 store.delete_project(p.id, mode)?;

@@ -27,6 +27,26 @@ pub struct App {
     pub updated_at: i64,
 }
 
+/// What a listing shows of an app: read without its details, so that long
+/// lists stay cheap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppSummary {
+    /// Assigned numeric ID.
+    pub id: i64,
+    /// The owning project; `None` when standalone.
+    pub project_id: Option<i64>,
+    /// The app's name.
+    pub name: String,
+    /// Active or suspended.
+    pub status: Status,
+    /// Permission level.
+    pub permissions: Permissions,
+    /// 3-legged OAuth on or off.
+    pub three_legged_oauth: bool,
+    /// Request email on or off.
+    pub request_email: bool,
+}
+
 /// The editable details of an app.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AppDetails {

@@ -6,7 +6,7 @@ pub mod app;
 pub mod credential;
 pub mod validate;
 
-pub use app::{App, AppDetails, AppPatch, Icon, IconFormat};
+pub use app::{App, AppDetails, AppPatch, AppSummary, Icon, IconFormat};
 pub use credential::{CredentialKind, CredentialMeta, CredentialState};
 
 macro_rules! string_enum {

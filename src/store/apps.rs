@@ -3,7 +3,7 @@
 use super::{Store, now};
 use crate::error::{Error, Result};
 use crate::model::{
-    App, AppDetails, AppPatch, CredentialKind, Icon, IconFormat, Permissions, Status,
+    App, AppDetails, AppPatch, AppSummary, CredentialKind, Icon, IconFormat, Permissions, Status,
 };
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -59,6 +59,17 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<App> {
         created_at: r.get(19)?,
         updated_at: r.get(20)?,
     })
+}
+
+impl AppFilter {
+    /// The WHERE condition and its one parameter (`?1`).
+    fn sql(self) -> (&'static str, Option<i64>) {
+        match self {
+            AppFilter::All => ("?1 IS NULL", None),
+            AppFilter::Project(p) => ("project_id = ?1", Some(p)),
+            AppFilter::Standalone => ("project_id IS NULL AND ?1 IS NULL", None),
+        }
+    }
 }
 
 impl Store {
@@ -179,16 +190,46 @@ impl Store {
 
     /// Apps matching `filter`, by ID.
     pub fn apps(&self, filter: AppFilter) -> Result<Vec<App>> {
-        let (cond, arg) = match filter {
-            AppFilter::All => ("1 = 1 OR ?1 IS NULL", None),
-            AppFilter::Project(p) => ("project_id = ?1", Some(p)),
-            AppFilter::Standalone => ("project_id IS NULL AND ?1 IS NULL", None),
-        };
+        let (cond, arg) = filter.sql();
         let mut stmt = self.conn().prepare(&format!(
             "SELECT {COLUMNS} FROM apps WHERE {cond} ORDER BY id"
         ))?;
         let rows = stmt.query_map([arg], from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What a listing shows of the apps matching `filter`, by ID.
+    pub fn app_summaries(&self, filter: AppFilter) -> Result<Vec<AppSummary>> {
+        let (cond, arg) = filter.sql();
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT id, project_id, name, status, permissions, three_legged_oauth, request_email
+             FROM apps WHERE {cond} ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([arg], |r| {
+            let status: String = r.get(3)?;
+            let permissions: String = r.get(4)?;
+            Ok(AppSummary {
+                id: r.get(0)?,
+                project_id: r.get(1)?,
+                name: r.get(2)?,
+                status: Status::parse(&status).unwrap_or(Status::Active),
+                permissions: Permissions::parse(&permissions).unwrap_or(Permissions::Read),
+                three_legged_oauth: r.get(5)?,
+                request_email: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many apps match `filter`.
+    pub fn app_count(&self, filter: AppFilter) -> Result<usize> {
+        let (cond, arg) = filter.sql();
+        let n: i64 = self.conn().query_row(
+            &format!("SELECT count(*) FROM apps WHERE {cond}"),
+            [arg],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
     }
 
     /// Applies `patch` to `app`; returns the app and the changed field names.
