@@ -7,7 +7,7 @@ use super::{Ctx, passphrase, session_dir, session_token, with_spinner};
 use crate::crypto::kdf::KdfParams;
 use crate::crypto::token::normalize_recovery_key;
 use crate::error::{Error, Result};
-use crate::store::envelope::{Header, SlotKind};
+use crate::store::envelope::{self, Header, SlotKind};
 use crate::store::{IssuedSecrets, Store, Unlock, file, now, session};
 use serde_json::json;
 use std::time::Duration;
@@ -57,7 +57,7 @@ pub(super) fn lock(ctx: &Ctx, a: LockArgs) -> Result<()> {
         ended += usize::from(session::destroy(&dir, t));
     }
     if a.all || current.is_none() {
-        let bytes = file::read(&ctx.store)?;
+        let bytes = file::read_prefix(&ctx.store, envelope::MAX_HEADER_LEN)?;
         let (header, _) = Header::decode(&bytes).map_err(|e| Error::damaged(&ctx.store, e))?;
         ended += session::destroy_all(&dir, &header.store_id);
     }
@@ -138,6 +138,7 @@ fn set_passphrase(
 pub(super) fn passwd(ctx: &Ctx, a: PasswdArgs) -> Result<()> {
     // Check the flags before asking for anything.
     kdf_params(&a.kdf, crate::crypto::kdf::DEFAULT)?;
+    passphrase::ensure_new_available(a.new_passphrase_file.as_deref())?;
     let store = ctx.open_with_passphrase(ctx.write_access())?;
     let new = passphrase::read_new(ctx, a.new_passphrase_file.as_deref())?;
     set_passphrase(ctx, store, &new, &a.kdf, "store.passwd")
@@ -145,6 +146,7 @@ pub(super) fn passwd(ctx: &Ctx, a: PasswdArgs) -> Result<()> {
 
 pub(super) fn recover(ctx: &Ctx, a: RecoverArgs) -> Result<()> {
     kdf_params(&a.kdf, crate::crypto::kdf::DEFAULT)?;
+    passphrase::ensure_new_available(a.new_passphrase_file.as_deref())?;
     ctx.ensure_exists()?;
     let raw = passphrase::read_secret_file(&a.recovery_key_file, "--recovery-key-file")?;
     let key = normalize_recovery_key(&String::from_utf8_lossy(&raw));

@@ -304,6 +304,7 @@ pub(super) fn run(ctx: &Ctx, cmd: AppCommand) -> Result<()> {
             output::stdout(&format!("App {} is now {place}.\n", a.id))
         }
         AppCommand::Delete { app } => {
+            ctx.ensure_can_confirm(&format!("delete app {}", app.to_string_lossy()))?;
             let mut store = ctx.open_write()?;
             let a = find(&store, &app)?;
             ctx.confirm(&format!("delete app {:?} and all its credentials", a.name))?;

@@ -82,6 +82,10 @@ pub(super) fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<()> {
         KeysCommand::Create { app, kind, secrets } => make(ctx, &app, kind, &secrets, false),
         KeysCommand::Regenerate { app, kind, secrets } => make(ctx, &app, kind, &secrets, true),
         KeysCommand::Revoke { app, kind } => {
+            ctx.ensure_can_confirm(&format!(
+                "revoke the {kind} credential of app {}",
+                app.to_string_lossy()
+            ))?;
             let mut store = ctx.open_write()?;
             let a = find(&store, &app)?;
             ctx.confirm(&format!("revoke the {kind} credential of app {:?}", a.name))?;

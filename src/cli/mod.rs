@@ -101,6 +101,7 @@ impl Ctx {
             (None, Some(p)) if !p.is_empty() => PathBuf::from(p),
             _ => default_store()?,
         };
+        let store = crate::store::file::resolve(&store)?;
         let lock_timeout = match std::env::var("APPCTL_LOCK_TIMEOUT") {
             Ok(v) if !v.is_empty() => v
                 .parse::<f64>()
@@ -178,23 +179,31 @@ impl Ctx {
         Err(crate::store::file::missing_store(&self.store))
     }
 
+    /// Fails with exit 8 when a confirmation for `action` will be needed
+    /// and cannot be had: called before the store is opened, so that no
+    /// passphrase is read and no key derived for a command bound to fail.
+    pub fn ensure_can_confirm(&self, action: &str) -> Result<()> {
+        if self.yes || interactive() {
+            return Ok(());
+        }
+        Err(Error::new(
+            Kind::NeedsInput,
+            format!("refusing to {action} without confirmation (no terminal to ask)"),
+        )
+        .with_hint("pass --yes to confirm"))
+    }
+
     /// Asks to confirm a destructive `action` (such as `delete app "x"`):
     /// `--yes` confirms; a terminal asks; otherwise it is refused with exit 8.
     pub fn confirm(&self, action: &str) -> Result<()> {
+        self.ensure_can_confirm(action)?;
         if self.yes {
             return Ok(());
-        }
-        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-            return Err(Error::new(
-                Kind::NeedsInput,
-                format!("refusing to {action} without confirmation (no terminal to ask)"),
-            )
-            .with_hint("pass --yes to confirm"));
         }
         let ok = dialoguer::Confirm::new()
             .with_prompt(format!("Really {action}?"))
             .default(false)
-            .interact()
+            .interact_on(&terminal()?)
             .map_err(|e| {
                 Error::new(
                     Kind::NeedsInput,
@@ -210,6 +219,30 @@ impl Ctx {
             ))
         }
     }
+}
+
+/// Whether the user can be asked: stdin is a terminal.
+pub(crate) fn interactive() -> bool {
+    std::io::stdin().is_terminal()
+}
+
+/// The controlling terminal, for prompts: asking there works even when
+/// stderr is redirected to a file.
+pub(crate) fn terminal() -> Result<dialoguer::console::Term> {
+    let path = std::path::Path::new("/dev/tty");
+    let open = || {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(|e| {
+                Error::new(
+                    Kind::NeedsInput,
+                    format!("cannot open the terminal: {}", e.kind()),
+                )
+            })
+    };
+    Ok(dialoguer::console::Term::read_write_pair(open()?, open()?))
 }
 
 /// Shows a spinner on stderr while `f` runs, when stderr is a terminal.

@@ -100,16 +100,31 @@ pub fn event_json(e: &Event) -> Value {
 /// Writes `text` to stdout. A closed pipe (`appctl … | head`) ends the
 /// process quietly, as other command-line tools do.
 pub fn stdout(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
+    match write_stdout(text) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(e) => Err(Error::io(
-            "write",
-            std::path::Path::new("standard output"),
-            &e,
-        )),
+        other => other.map_err(|e| Error::io("write", std::path::Path::new("standard output"), &e)),
     }
+}
+
+fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush())
+}
+
+/// Writes newly made secrets to stdout. Unlike [`stdout`], a closed pipe
+/// is an error (exit 7): the values are committed and can never be shown
+/// again, so a script must not take the command for a success.
+fn secret_stdout(text: &str) -> Result<()> {
+    write_stdout(text).map_err(|e| {
+        Error::new(
+            crate::error::Kind::Io,
+            format!(
+                "the new secrets were stored but could not be shown: cannot write to standard output ({})",
+                e.kind()
+            ),
+        )
+        .with_hint("no command can show them again; make new ones with `appctl keys regenerate`")
+    })
 }
 
 /// Prints one JSON document.
@@ -185,7 +200,7 @@ pub fn print_secrets(
         doc["secrets"] = Value::Object(obj);
         let mut text = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
         text.push('\n');
-        let out = stdout(&text);
+        let out = secret_stdout(&text);
         // Wipe the copies this function made.
         text.zeroize();
         if let Some(Value::Object(obj)) = doc.get_mut("secrets") {
@@ -199,6 +214,11 @@ pub fn print_secrets(
     }
     let mut text = String::new();
     if env {
+        // The app the values belong to, so a script that appends them to a
+        // .env file knows which app they are for.
+        if let Some(Value::String(id)) = doc.get("app_id").or_else(|| doc.get("id")) {
+            text.push_str(&format!("APP_ID={id}\n"));
+        }
         for (name, v) in &named {
             text.push_str(&format!("{}={}\n", env_name(name), v.expose()));
         }
@@ -210,7 +230,7 @@ pub fn print_secrets(
         }
         text = format!("{t}\n");
     }
-    let out = stdout(&text);
+    let out = secret_stdout(&text);
     text.zeroize();
     out?;
     if env {

@@ -7,7 +7,7 @@
 
 use super::Ctx;
 use crate::error::{Error, Kind, Result};
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use zeroize::Zeroizing;
@@ -40,24 +40,29 @@ pub fn read(ctx: &Ctx, purpose: Purpose) -> Result<Passphrase> {
 /// A new passphrase for `passwd` and `recover`: from `file`, else asked
 /// twice at a terminal, else exit 8.
 pub fn read_new(ctx: &Ctx, file: Option<&Path>) -> Result<Passphrase> {
+    ensure_new_available(file)?;
     let pw = match file {
         Some(path) => from_file(path, "--new-passphrase-file")?,
-        None if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {
-            prompt(ctx, Purpose::New)?
-        }
-        None => {
-            return Err(Error::new(
-                Kind::NeedsInput,
-                "a new passphrase is needed and there is no terminal to ask",
-            )
-            .with_hint("pass --new-passphrase-file FILE"));
-        }
+        None => prompt(ctx, Purpose::New)?,
     };
     if pw.is_empty() {
         return Err(Error::invalid("the new passphrase is empty")
             .with_hint("choose a long passphrase; an empty one protects nothing"));
     }
     Ok(pw)
+}
+
+/// Fails with exit 8 when no new passphrase can be had: called before the
+/// store is opened, so nothing is derived for a command bound to fail.
+pub fn ensure_new_available(file: Option<&Path>) -> Result<()> {
+    if file.is_some() || super::interactive() {
+        return Ok(());
+    }
+    Err(Error::new(
+        Kind::NeedsInput,
+        "a new passphrase is needed and there is no terminal to ask",
+    )
+    .with_hint("pass --new-passphrase-file FILE"))
 }
 
 /// Reads the first line of a file that holds a secret, such as a recovery key.
@@ -93,7 +98,7 @@ fn find(ctx: &Ctx, purpose: Purpose) -> Result<Passphrase> {
         use std::os::unix::ffi::OsStringExt;
         return Ok(Zeroizing::new(pw.into_vec()));
     }
-    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+    if super::interactive() {
         return prompt(ctx, purpose);
     }
     Err(Error::new(
@@ -186,7 +191,7 @@ fn prompt(ctx: &Ctx, purpose: Purpose) -> Result<Passphrase> {
     }
     let pw = p
         .allow_empty_password(purpose == Purpose::Unlock)
-        .interact()
+        .interact_on(&super::terminal()?)
         .map_err(|e| Error::new(Kind::NeedsInput, format!("cannot read the passphrase: {e}")))?;
     Ok(Zeroizing::new(pw.into_bytes()))
 }

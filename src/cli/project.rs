@@ -163,6 +163,7 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
                 (_, true) => DeleteMode::DetachApps,
                 _ => DeleteMode::Refuse,
             };
+            ctx.ensure_can_confirm(&format!("delete project {}", project.to_string_lossy()))?;
             let mut store = ctx.open_write()?;
             let p = find(&store, &project)?;
             let n = store.app_count(AppFilter::Project(p.id))?;

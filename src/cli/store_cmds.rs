@@ -338,6 +338,14 @@ pub(super) fn check(ctx: &Ctx) -> Result<()> {
 }
 
 pub(super) fn backup(ctx: &Ctx, a: BackupArgs) -> Result<()> {
+    // Refuse an existing destination before any key is derived (the copy
+    // itself is created exclusively, so this check is only a courtesy).
+    if std::fs::symlink_metadata(&a.path).is_ok() {
+        return Err(
+            Error::conflict(format!("{} already exists", a.path.display()))
+                .with_hint("a backup never overwrites a file; choose a new path"),
+        );
+    }
     let store = ctx.open_write()?;
     let bytes = store.backup(&a.path)?;
     if ctx.json {

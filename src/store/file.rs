@@ -34,6 +34,29 @@ fn parent_dir(path: &Path) -> &Path {
     }
 }
 
+/// The real path of the store: symbolic links are resolved, so that the
+/// lock file and the atomic rename act on the real store, not on a link
+/// (renaming over a link would replace the link with a copy). A path that
+/// does not exist yet keeps its name under its resolved directory.
+pub fn resolve(path: &Path) -> Result<PathBuf> {
+    match fs::symlink_metadata(path) {
+        Ok(_) => fs::canonicalize(path).map_err(|e| {
+            Error::new(
+                Kind::Invalid,
+                format!("store path {} leads nowhere: {}", path.display(), e.kind()),
+            )
+            .with_hint("point --store at the store file itself")
+        }),
+        Err(_) => {
+            let dir = parent_dir(path);
+            match (fs::canonicalize(dir), path.file_name()) {
+                (Ok(dir), Some(name)) => Ok(dir.join(name)),
+                _ => Ok(path.to_path_buf()),
+            }
+        }
+    }
+}
+
 /// Creates the store's directory (and its parents) with mode 0700 when it
 /// does not exist. Existing directories keep their mode.
 pub fn ensure_dir(store: &Path) -> Result<()> {
@@ -317,6 +340,24 @@ mod tests {
         let e = Lock::acquire(&store, Duration::from_millis(100)).unwrap_err();
         assert_eq!(e.exit_code(), 7);
         assert!(e.message().contains("busy"));
+    }
+
+    #[test]
+    fn symlinks_resolve_to_the_real_store() {
+        let d = tempfile::tempdir().unwrap();
+        let real = d.path().join("real.appctl");
+        fs::write(&real, b"x").unwrap();
+        let link = d.path().join("link.appctl");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert_eq!(resolve(&link).unwrap(), fs::canonicalize(&real).unwrap());
+        let missing = d.path().join("new.appctl");
+        assert_eq!(
+            resolve(&missing).unwrap(),
+            fs::canonicalize(d.path()).unwrap().join("new.appctl")
+        );
+        let dangling = d.path().join("dangling.appctl");
+        std::os::unix::fs::symlink(d.path().join("gone"), &dangling).unwrap();
+        assert_eq!(resolve(&dangling).unwrap_err().exit_code(), 9);
     }
 
     #[test]

@@ -213,18 +213,57 @@ fn env_output_can_be_sourced() {
     let env = Env::new();
     let out = env.ok(&["app", "create", "A", "--env"]);
     let names: Vec<&str> = out.lines().map(|l| l.split_once('=').unwrap().0).collect();
-    assert_eq!(names, ["API_KEY", "API_SECRET", "BEARER_TOKEN"]);
+    assert_eq!(names, ["APP_ID", "API_KEY", "API_SECRET", "BEARER_TOKEN"]);
+    assert_eq!(out.lines().next().unwrap(), "APP_ID=1");
     let script = format!("{out}\nprintf '%s' \"$BEARER_TOKEN\"");
     let sh = std::process::Command::new("sh")
         .arg("-c")
         .arg(&script)
         .output()
         .unwrap();
-    let bearer = out.lines().nth(2).unwrap().split_once('=').unwrap().1;
+    let bearer = out.lines().nth(3).unwrap().split_once('=').unwrap().1;
     assert_eq!(String::from_utf8(sh.stdout).unwrap(), bearer);
     let access = env.ok(&["keys", "create", "A", "access", "--env"]);
-    assert!(access.starts_with("ACCESS_TOKEN=") && access.contains("\nACCESS_TOKEN_SECRET="));
+    assert!(
+        access.starts_with("APP_ID=1\nACCESS_TOKEN=") && access.contains("\nACCESS_TOKEN_SECRET=")
+    );
     env.fails(&["--json", "keys", "regenerate", "A", "access", "--env"], 2);
+}
+
+#[test]
+fn a_closed_stdout_while_secrets_are_shown_is_an_error_not_a_success() {
+    let env = Env::new();
+    let mut child = env
+        .std_cmd()
+        .args(["--json", "app", "create", "A"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("could not be shown") && err.contains("regenerate"),
+        "{err}"
+    );
+    // Ordinary output into a closed pipe stays quiet.
+    let mut child = env
+        .std_cmd()
+        .args(["app", "list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -318,7 +357,7 @@ fn no_secret_is_ever_shown_twice() {
     // Secrets shown as a table and as KEY=value lines count too.
     let table = env.ok(&["keys", "regenerate", "C", "consumer"]);
     let env_lines = env.ok(&["keys", "regenerate", "A", "access", "--env"]);
-    for line in env_lines.lines() {
+    for line in env_lines.lines().filter(|l| !l.starts_with("APP_ID=")) {
         secrets.push(line.split_once('=').unwrap().1.to_string());
     }
     let table_values: Vec<String> = table

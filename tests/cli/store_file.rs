@@ -237,3 +237,30 @@ fn concurrent_writers_lose_no_update() {
     let list = env.json(&["project", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 6);
 }
+
+#[test]
+fn a_symlinked_store_path_writes_the_real_store_under_its_lock() {
+    let env = Env::new();
+    let link = env.path("link.appctl");
+    std::os::unix::fs::symlink(&env.store, &link).unwrap();
+    let out = env
+        .cmd()
+        .env("APPCTL_STORE", &link)
+        .args(["project", "create", "ViaLink"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link stays a link"
+    );
+    assert!(
+        !env.path("link.appctl.lock").exists(),
+        "the lock is the real store's"
+    );
+    let names = env.json(&["project", "list"]);
+    assert_eq!(names[0]["name"], "ViaLink");
+}
