@@ -6,14 +6,15 @@
 //! Errors name the source, never its contents.
 
 use super::Ctx;
+use crate::crypto::SecretBytes;
 use crate::error::{Error, Kind, Result};
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use zeroize::Zeroizing;
 
-/// A passphrase, wiped from memory when dropped.
-pub type Passphrase = Zeroizing<Vec<u8>>;
+/// A passphrase, wiped from memory when dropped, redacted in `Debug`.
+pub type Passphrase = SecretBytes;
 
 /// Why the passphrase is wanted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +97,7 @@ fn find(ctx: &Ctx, purpose: Purpose) -> Result<Passphrase> {
     }
     if let Some(pw) = std::env::var_os("APPCTL_PASSPHRASE").filter(|v| !v.is_empty()) {
         use std::os::unix::ffi::OsStringExt;
-        return Ok(Zeroizing::new(pw.into_vec()));
+        return Ok(SecretBytes::new(pw.into_vec()));
     }
     if super::interactive() {
         return prompt(ctx, purpose);
@@ -119,27 +120,42 @@ fn first_line(mut bytes: Zeroizing<Vec<u8>>) -> Passphrase {
     if bytes.last() == Some(&b'\r') {
         bytes.pop();
     }
-    bytes
+    SecretBytes::new(std::mem::take(&mut *bytes))
 }
 
+/// Reads up to the first newline and no further: a pipe whose writer stays
+/// open (`3< <(pass show x; sleep 60)`) must not make appctl wait for its
+/// end. One byte per read, so no buffer holds bytes past the line.
+fn read_line(mut r: impl Read) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    let mut buf = Zeroizing::new(Vec::new());
+    let mut byte = Zeroizing::new([0u8; 1]);
+    while (buf.len() as u64) < MAX_SOURCE_BYTES {
+        match r.read(&mut byte[..]) {
+            Ok(0) => break,
+            Ok(_) if byte[0] == b'\n' => break,
+            Ok(_) => buf.push(byte[0]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(buf)
+}
+
+/// Errors name the source, not the path or program: a user who put the
+/// passphrase itself in the wrong variable must not see it echoed.
 fn from_file(path: &Path, source: &str) -> Result<Passphrase> {
     let unreadable = |e: std::io::Error| {
         Error::new(
             Kind::NeedsInput,
             format!(
-                "cannot read the passphrase from {source} ({}): {}",
-                path.display(),
+                "cannot read the passphrase from the file named by {source}: {}",
                 e.kind()
             ),
         )
         .with_hint("check that the file exists and is readable")
     };
     let file = std::fs::File::open(path).map_err(unreadable)?;
-    let mut buf = Zeroizing::new(Vec::new());
-    file.take(MAX_SOURCE_BYTES)
-        .read_to_end(&mut buf)
-        .map_err(unreadable)?;
-    Ok(first_line(buf))
+    Ok(first_line(read_line(file).map_err(unreadable)?))
 }
 
 fn from_command(cmd: &std::ffi::OsStr) -> Result<Passphrase> {
@@ -161,14 +177,15 @@ fn from_command(cmd: &std::ffi::OsStr) -> Result<Passphrase> {
         .map_err(|e| {
             Error::new(
                 Kind::NeedsInput,
-                format!("cannot run {source} program {:?}: {}", words[0], e.kind()),
+                format!("cannot run the program named by {source}: {}", e.kind()),
             )
+            .with_hint("set it to a program that prints the passphrase, such as `pass show appctl`")
         })?;
     let stdout = Zeroizing::new(out.stdout);
     if !out.status.success() {
         return Err(Error::new(
             Kind::NeedsInput,
-            format!("{source} program {:?} failed ({})", words[0], out.status),
+            format!("the program named by {source} failed ({})", out.status),
         ));
     }
     Ok(first_line(stdout))
@@ -193,12 +210,19 @@ fn prompt(ctx: &Ctx, purpose: Purpose) -> Result<Passphrase> {
         .allow_empty_password(purpose == Purpose::Unlock)
         .interact_on(&super::terminal()?)
         .map_err(|e| Error::new(Kind::NeedsInput, format!("cannot read the passphrase: {e}")))?;
-    Ok(Zeroizing::new(pw.into_bytes()))
+    Ok(SecretBytes::new(pw.into_bytes()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_line_stops_at_the_newline() {
+        let mut r = std::io::Cursor::new(b"secret\nrest".to_vec());
+        assert_eq!(read_line(&mut r).unwrap().as_slice(), b"secret");
+        assert_eq!(r.position(), 7, "nothing past the newline is consumed");
+    }
 
     #[test]
     fn first_line_strips_crlf_and_rest() {

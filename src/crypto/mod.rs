@@ -39,6 +39,31 @@ impl std::fmt::Debug for Key {
     }
 }
 
+/// Secret bytes (a passphrase, a recovery key) wiped from memory when
+/// dropped and never shown by `Debug`.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SecretBytes(Zeroizing<Vec<u8>>);
+
+impl SecretBytes {
+    /// Takes ownership of `bytes`.
+    pub fn new(bytes: Vec<u8>) -> SecretBytes {
+        SecretBytes(Zeroizing::new(bytes))
+    }
+}
+
+impl std::ops::Deref for SecretBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretBytes(<redacted>)")
+    }
+}
+
 /// A fresh random key from the operating system's CSPRNG.
 pub fn random_key() -> Key {
     let mut key = Key::zeroed();
@@ -88,6 +113,9 @@ mod tests {
         let k = random_key();
         let shown = format!("{k:?} {:?}", Some(&k));
         assert_eq!(shown, "Key(<redacted>) Some(Key(<redacted>))");
+        let pw = SecretBytes::new(b"hunter2".to_vec());
+        assert_eq!(format!("{pw:?}"), "SecretBytes(<redacted>)");
+        assert_eq!(&*pw, b"hunter2");
     }
 
     #[test]

@@ -118,8 +118,8 @@ pub fn recovery_key() -> Secret {
 }
 
 /// The bytes a recovery key stands for: without dashes and white space.
-pub fn normalize_recovery_key(s: &str) -> Zeroizing<Vec<u8>> {
-    Zeroizing::new(
+pub fn normalize_recovery_key(s: &str) -> super::SecretBytes {
+    super::SecretBytes::new(
         s.bytes()
             .filter(|b| *b != b'-' && !b.is_ascii_whitespace())
             .collect(),

@@ -49,8 +49,8 @@ pub enum Access {
     },
 }
 
-/// What opens a store.
-#[derive(Debug, Clone, Copy)]
+/// What opens a store. Its `Debug` shows which kind, never the secret.
+#[derive(Clone, Copy)]
 pub enum Unlock<'a> {
     /// The passphrase: one Argon2id derivation.
     Passphrase(&'a [u8]),
@@ -63,6 +63,16 @@ pub enum Unlock<'a> {
         /// The parsed `APPCTL_SESSION` value.
         token: &'a session::Token,
     },
+}
+
+impl std::fmt::Debug for Unlock<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Unlock::Passphrase(_) => "Unlock::Passphrase(<redacted>)",
+            Unlock::RecoveryKey(_) => "Unlock::RecoveryKey(<redacted>)",
+            Unlock::Session { .. } => "Unlock::Session(<redacted>)",
+        })
+    }
 }
 
 /// An open, decrypted store.
@@ -452,6 +462,15 @@ pub(crate) mod tests {
         let b = std::fs::read(&path).unwrap();
         assert_eq!(a.len(), b.len());
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn unlock_debug_shows_no_secret() {
+        let shown = format!("{:?}", Unlock::Passphrase(b"hunter2"));
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("104"),
+            "{shown}"
+        );
     }
 
     #[test]

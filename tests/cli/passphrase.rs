@@ -360,3 +360,88 @@ fn no_spinner_when_stderr_is_not_a_terminal() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn nothing_is_unlocked_for_a_command_bound_to_need_input_it_cannot_get() {
+    let env = env_without_passphrase();
+    let marker = env.path("ran");
+    let script = env.path("pw.sh");
+    std::fs::write(
+        &script,
+        format!("touch '{}'\necho '{PASSPHRASE}'\n", marker.display()),
+    )
+    .unwrap();
+    let cmd = format!("sh {}", script.display());
+    for args in [
+        &["app", "delete", "a1"][..],
+        &["project", "delete", "1"],
+        &["keys", "revoke", "a1", "consumer"],
+        &["passwd"],
+    ] {
+        let out = no_pw(&env)
+            .env("APPCTL_PASSPHRASE_COMMAND", &cmd)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(8), "{args:?}");
+        assert!(!marker.exists(), "{args:?} ran the passphrase command");
+    }
+    let rk = env.path("rk");
+    std::fs::write(&rk, "AAAAA").unwrap();
+    let out = no_pw(&env)
+        .args(["recover", "--recovery-key-file", rk.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(8),
+        "recover without a new passphrase source"
+    );
+}
+
+#[test]
+fn a_passphrase_fd_is_read_to_its_first_newline_only() {
+    let env = env_without_passphrase();
+    // The writer keeps the pipe open for 30 s after the passphrase (its
+    // stderr goes elsewhere so that only the pipe to appctl stays open).
+    let start = std::time::Instant::now();
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "APPCTL_PASSPHRASE_FD=3 exec {} --store '{}' app list 3< <(exec 2>/dev/null; echo '{PASSPHRASE}'; sleep 30)",
+            assert_cmd::cargo::cargo_bin("appctl").display(),
+            env.store.display()
+        ))
+        .env_remove("APPCTL_PASSPHRASE")
+        .env("HOME", env.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(20),
+        "waited for the writer to close"
+    );
+}
+
+#[test]
+fn a_passphrase_put_in_the_wrong_variable_is_not_echoed() {
+    let env = env_without_passphrase();
+    for (var, value) in [
+        ("APPCTL_PASSPHRASE_COMMAND", "hunter2-my-passphrase"),
+        ("APPCTL_PASSPHRASE_FILE", "hunter2-my-passphrase"),
+    ] {
+        let out = no_pw(&env)
+            .env(var, value)
+            .args(["app", "list"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(8));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(var) && !err.contains("hunter2"), "{err}");
+    }
+}
