@@ -271,9 +271,7 @@ pub(super) fn run(ctx: &Ctx, cmd: AppCommand) -> Result<()> {
             }
             output::stdout(&format!("Updated app {} ({}).\n", a.id, changed.join(", ")))?;
             if changed.contains(&"permissions") {
-                let stale = creds
-                    .iter()
-                    .any(|c| c.display_state(a.details.permissions) == "stale");
+                let stale = creds.iter().any(|c| c.display_state() == "stale");
                 if stale {
                     output::note(&format!(
                         "note: the access token of app {} was made under other permissions; \

@@ -35,13 +35,12 @@ pub(super) fn print_credentials(app: &App, creds: &[CredentialMeta]) -> Result<(
     for c in creds {
         t.add_row(vec![
             c.kind.to_string(),
-            c.display_state(app.details.permissions).to_string(),
+            c.display_state().to_string(),
             output::time(c.created_at),
             c.regenerated_at.map(output::time).unwrap_or_default(),
             c.permissions.map(|p| p.to_string()).unwrap_or_default(),
             c.fingerprint.clone(),
-            c.note(app.details.permissions, app.status)
-                .unwrap_or_default(),
+            c.note(app.status).unwrap_or_default(),
         ]);
     }
     output::print_table(&t)

@@ -44,14 +44,14 @@ pub fn project_json(p: &Project, apps: Option<Vec<Value>>) -> Value {
 pub fn credential_json(c: &CredentialMeta, app: &App) -> Value {
     json!({
         "kind": c.kind.as_str(),
-        "state": c.display_state(app.details.permissions),
+        "state": c.display_state(),
         "created_at": time(c.created_at),
         "regenerated_at": opt_time(c.regenerated_at),
         "revoked_at": opt_time(c.revoked_at),
         "permissions": c.permissions.map(|p| p.as_str()),
         "fingerprint": c.fingerprint,
         "app_suspended": app.status == crate::model::Status::Suspended,
-        "note": c.note(app.details.permissions, app.status),
+        "note": c.note(app.status),
     })
 }
 

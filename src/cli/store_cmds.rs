@@ -153,7 +153,7 @@ pub(super) fn dashboard(ctx: &Ctx) -> Result<()> {
             let creds = store.credentials(a.id)?;
             let summary: Vec<String> = creds
                 .iter()
-                .map(|c| format!("{} {}", c.kind, c.display_state(a.details.permissions)))
+                .map(|c| format!("{} {}", c.kind, c.display_state()))
                 .collect();
             t.add_row(vec![
                 project.clone(),

@@ -70,27 +70,31 @@ pub struct CredentialMeta {
     pub permissions: Option<Permissions>,
     /// A keyed hash of the value that identifies it without revealing it.
     pub fingerprint: String,
+    /// For access tokens: the app's permissions changed after it was made.
+    /// It stays set, even if they change back, until the token is
+    /// regenerated.
+    pub stale: bool,
 }
 
 impl CredentialMeta {
-    /// The state to show: an active access token made under other
-    /// permissions than the app's current ones is `stale`.
-    pub fn display_state(&self, app_permissions: Permissions) -> &'static str {
-        match (self.state, self.permissions) {
-            (CredentialState::Active, Some(p)) if p != app_permissions => "stale",
-            (s, _) => s.as_str(),
+    /// The state to show: an active access token whose app's permissions
+    /// changed since it was made is `stale`.
+    pub fn display_state(&self) -> &'static str {
+        match self.state {
+            CredentialState::Active if self.stale => "stale",
+            s => s.as_str(),
         }
     }
 
     /// A note for the owner, if any.
-    pub fn note(&self, app_permissions: Permissions, app_status: Status) -> Option<String> {
+    pub fn note(&self, app_status: Status) -> Option<String> {
         if self.state != CredentialState::Active {
             return None;
         }
         if app_status == Status::Suspended {
             return Some("app suspended: cannot be used until reinstated".into());
         }
-        if self.display_state(app_permissions) == "stale" {
+        if self.stale {
             return Some("regenerate to apply the new permissions".into());
         }
         None
@@ -101,33 +105,32 @@ impl CredentialMeta {
 mod tests {
     use super::*;
 
-    fn access(p: Permissions) -> CredentialMeta {
+    fn access(stale: bool) -> CredentialMeta {
         CredentialMeta {
             kind: CredentialKind::Access,
             state: CredentialState::Active,
             created_at: 0,
             regenerated_at: None,
             revoked_at: None,
-            permissions: Some(p),
+            permissions: Some(Permissions::Read),
             fingerprint: "00".into(),
+            stale,
         }
     }
 
     #[test]
-    fn access_tokens_go_stale_when_permissions_change() {
-        let t = access(Permissions::Read);
-        assert_eq!(t.display_state(Permissions::Read), "active");
-        assert_eq!(t.display_state(Permissions::ReadWrite), "stale");
-        assert!(
-            t.note(Permissions::ReadWrite, Status::Active)
-                .unwrap()
-                .contains("regenerate")
-        );
+    fn stale_access_tokens_show_as_stale_until_revoked() {
+        assert_eq!(access(false).display_state(), "active");
+        let t = access(true);
+        assert_eq!(t.display_state(), "stale");
+        assert!(t.note(Status::Active).unwrap().contains("regenerate"));
+        assert!(t.note(Status::Suspended).unwrap().contains("suspended"));
         let revoked = CredentialMeta {
             state: CredentialState::Revoked,
             ..t
         };
-        assert_eq!(revoked.display_state(Permissions::ReadWrite), "revoked");
+        assert_eq!(revoked.display_state(), "revoked");
+        assert_eq!(revoked.note(Status::Active), None);
     }
 
     #[test]

@@ -244,6 +244,7 @@ impl Store {
             self.write_app(&new)?;
             let mut detail = format!("changed {}", changed.join(", "));
             if changed.contains(&"permissions") {
+                self.mark_access_stale(app.id)?;
                 detail.push_str(&format!(
                     "; permissions {} -> {}",
                     app.details.permissions, new.details.permissions

@@ -134,7 +134,8 @@ impl Store {
         }
 
         let mut stmt = c.prepare(
-            "SELECT app_id, kind, state, key_value IS NOT NULL, secret_value IS NOT NULL, permissions
+            "SELECT app_id, kind, state, key_value IS NOT NULL, secret_value IS NOT NULL, permissions,
+                    stale
              FROM credentials",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -145,10 +146,11 @@ impl Store {
                 r.get::<_, bool>(3)?,
                 r.get::<_, bool>(4)?,
                 r.get::<_, Option<String>>(5)?,
+                r.get::<_, bool>(6)?,
             ))
         })?;
         for row in rows {
-            let (app, kind, state, has_key, has_secret, perms) = row?;
+            let (app, kind, state, has_key, has_secret, perms, stale) = row?;
             let mut bad =
                 |what: &str| problems.push(format!("app {app} {kind} credential: {what}"));
             let (Ok(kind), Ok(state)) =
@@ -171,6 +173,9 @@ impl Store {
             }
             if (kind == CredentialKind::Access) != perms.is_some() {
                 bad("permission level present on the wrong kind");
+            }
+            if stale && (kind != CredentialKind::Access || state != CredentialState::Active) {
+                bad("marked stale but is not an active access token");
             }
         }
 

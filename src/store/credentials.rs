@@ -67,10 +67,21 @@ fn kind_label(kind: CredentialKind) -> &'static str {
 }
 
 impl Store {
+    /// Marks the app's active access token stale: its permissions changed.
+    pub(crate) fn mark_access_stale(&self, app_id: i64) -> Result<()> {
+        self.conn().execute(
+            "UPDATE credentials SET stale = 1
+             WHERE app_id = ?1 AND kind = 'access' AND state = 'active'",
+            [app_id],
+        )?;
+        Ok(())
+    }
+
     /// Metadata of every credential of app `app_id`, in kind order.
     pub fn credentials(&self, app_id: i64) -> Result<Vec<CredentialMeta>> {
         let mut stmt = self.conn().prepare(
-            "SELECT kind, state, created_at, regenerated_at, revoked_at, permissions, fingerprint
+            "SELECT kind, state, created_at, regenerated_at, revoked_at, permissions, fingerprint,
+                    stale
              FROM credentials WHERE app_id = ?1",
         )?;
         let rows = stmt.query_map([app_id], |r| {
@@ -85,11 +96,13 @@ impl Store {
                 r.get(4)?,
                 perms,
                 r.get(6)?,
+                r.get(7)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (kind, state, created_at, regenerated_at, revoked_at, perms, fingerprint) = row?;
+            let (kind, state, created_at, regenerated_at, revoked_at, perms, fingerprint, stale) =
+                row?;
             let damaged =
                 || Error::damaged(self.path(), "a credential row has an unknown kind or state");
             out.push(CredentialMeta {
@@ -104,6 +117,7 @@ impl Store {
                     .transpose()
                     .map_err(|_| damaged())?,
                 fingerprint,
+                stale,
             });
         }
         out.sort_by_key(|m| CredentialKind::ALL.iter().position(|k| *k == m.kind));
@@ -156,7 +170,7 @@ impl Store {
              VALUES (?1, ?2, 'active', ?3, ?4, ?5, ?6, ?7, NULL, NULL)
              ON CONFLICT (app_id, kind) DO UPDATE SET
                state = 'active', key_value = ?3, secret_value = ?4, permissions = ?5,
-               fingerprint = ?6, revoked_at = NULL,
+               fingerprint = ?6, revoked_at = NULL, stale = 0,
                created_at = CASE WHEN ?8 THEN created_at ELSE ?7 END,
                regenerated_at = CASE WHEN ?8 THEN ?7 ELSE NULL END",
             params![

@@ -70,6 +70,14 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX events_by_app ON events(app_id);
     ",
+    // 2: an access token stays stale from the first change of its app's
+    // permissions until it is regenerated, even if they change back.
+    "
+    ALTER TABLE credentials ADD COLUMN stale INTEGER NOT NULL DEFAULT 0;
+    UPDATE credentials SET stale = 1
+     WHERE kind = 'access' AND state = 'active'
+       AND permissions IS NOT (SELECT permissions FROM apps WHERE apps.id = credentials.app_id);
+    ",
 ];
 
 /// The schema version this code writes.

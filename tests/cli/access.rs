@@ -287,7 +287,7 @@ fn check_reports_a_sound_store_and_fails_on_a_damaged_one() {
     let v = env.json(&["check"]);
     assert_eq!(v["sound"], true);
     assert_eq!(v["format_version"], 1);
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], appctl::store::schema::CURRENT);
     assert_eq!(v["key_slots"][0]["slot"], "passphrase");
     assert_eq!(v["key_slots"][1]["slot"], "recovery key");
     assert_eq!(v["counts"]["apps"], 1);

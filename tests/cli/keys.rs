@@ -128,6 +128,10 @@ fn lifecycle_create_regenerate_revoke_and_their_states() {
         states(&env, "A")[2],
         ("access".to_string(), "stale".to_string())
     );
+    // Changing back does not make the token fresh: only regenerating does.
+    env.ok(&["app", "update", "A", "--permissions", "read"]);
+    assert_eq!(states(&env, "A")[2].1, "stale");
+    env.ok(&["app", "update", "A", "--permissions", "read-write"]);
     assert!(
         env.ok(&["keys", "list", "A"])
             .contains("regenerate to apply the new permissions")
