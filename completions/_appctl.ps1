@@ -54,6 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'appctl' -ScriptBlock {
             [CompletionResult]::new('--kdf-target-ms', '--kdf-target-ms', [CompletionResultType]::ParameterName, 'Choose memory (then iterations) so that unlocking takes about N ms on this machine')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Print the new secrets as KEY=value lines, for `source` or a .env file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (errors as JSON on stderr)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive actions without asking')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm destructive actions without asking')
@@ -503,6 +504,7 @@ Register-ArgumentCompleter -Native -CommandName 'appctl' -ScriptBlock {
         'appctl;recovery-key;regenerate' {
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Print the new secrets as KEY=value lines, for `source` or a .env file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (errors as JSON on stderr)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive actions without asking')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm destructive actions without asking')

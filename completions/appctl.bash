@@ -1301,7 +1301,7 @@ _appctl() {
             return 0
             ;;
         appctl__subcmd__init)
-            opts="-y -h --owner --kdf-memory-mib --kdf-iterations --kdf-parallelism --kdf-target-ms --store --json --passphrase-file --yes --help"
+            opts="-y -h --owner --kdf-memory-mib --kdf-iterations --kdf-parallelism --kdf-target-ms --env --store --json --passphrase-file --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1991,7 +1991,7 @@ _appctl() {
             return 0
             ;;
         appctl__subcmd__recovery__subcmd__key__subcmd__regenerate)
-            opts="-y -h --store --json --passphrase-file --yes --help"
+            opts="-y -h --env --store --json --passphrase-file --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

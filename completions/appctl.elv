@@ -50,6 +50,7 @@ set edit:completion:arg-completer[appctl] = {|@words|
             cand --kdf-target-ms 'Choose memory (then iterations) so that unlocking takes about N ms on this machine'
             cand --store 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]'
             cand --passphrase-file 'Read the passphrase from the first line of FILE'
+            cand --env 'Print the new secrets as KEY=value lines, for `source` or a .env file'
             cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
             cand -y 'Confirm destructive actions without asking'
             cand --yes 'Confirm destructive actions without asking'
@@ -448,6 +449,7 @@ set edit:completion:arg-completer[appctl] = {|@words|
         &'appctl;recovery-key;regenerate'= {
             cand --store 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]'
             cand --passphrase-file 'Read the passphrase from the first line of FILE'
+            cand --env 'Print the new secrets as KEY=value lines, for `source` or a .env file'
             cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
             cand -y 'Confirm destructive actions without asking'
             cand --yes 'Confirm destructive actions without asking'

@@ -51,6 +51,7 @@ complete -c appctl -n "__fish_appctl_using_subcommand init" -l kdf-parallelism -
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l kdf-target-ms -d 'Choose memory (then iterations) so that unlocking takes about N ms on this machine' -r
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l store -d 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]' -r -F
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
+complete -c appctl -n "__fish_appctl_using_subcommand init" -l env -d 'Print the new secrets as KEY=value lines, for `source` or a .env file'
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
 complete -c appctl -n "__fish_appctl_using_subcommand init" -s y -l yes -d 'Confirm destructive actions without asking'
 complete -c appctl -n "__fish_appctl_using_subcommand init" -s h -l help -d 'Print help'
@@ -303,6 +304,7 @@ complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and not __fi
 complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and not __fish_seen_subcommand_from regenerate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and __fish_seen_subcommand_from regenerate" -l store -d 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]' -r -F
 complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and __fish_seen_subcommand_from regenerate" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
+complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and __fish_seen_subcommand_from regenerate" -l env -d 'Print the new secrets as KEY=value lines, for `source` or a .env file'
 complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and __fish_seen_subcommand_from regenerate" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
 complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and __fish_seen_subcommand_from regenerate" -s y -l yes -d 'Confirm destructive actions without asking'
 complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and __fish_seen_subcommand_from regenerate" -s h -l help -d 'Print help'

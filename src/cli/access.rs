@@ -51,7 +51,7 @@ pub(super) fn unlock(ctx: &Ctx, a: UnlockArgs) -> Result<()> {
 
 pub(super) fn lock(ctx: &Ctx, a: LockArgs) -> Result<()> {
     let dir = session_dir()?;
-    let current = session_token().ok().flatten();
+    let current = session_token()?;
     let mut ended = 0;
     if let Some(t) = &current {
         ended += usize::from(session::destroy(&dir, t));
@@ -159,7 +159,8 @@ pub(super) fn recover(ctx: &Ctx, a: RecoverArgs) -> Result<()> {
 
 pub(super) fn recovery_key(ctx: &Ctx, c: RecoveryKeyCommand) -> Result<()> {
     match c {
-        RecoveryKeyCommand::Regenerate => {
+        RecoveryKeyCommand::Regenerate { secrets } => {
+            super::keys::check_secret_flags(ctx, &secrets)?;
             let mut store = ctx.open_with_passphrase(ctx.write_access())?;
             let key = with_spinner("Deriving the key", || store.set_recovery_slot())?;
             store.record(
@@ -177,7 +178,7 @@ pub(super) fn recovery_key(ctx: &Ctx, c: RecoveryKeyCommand) -> Result<()> {
             };
             output::print_secrets(
                 ctx.json,
-                false,
+                secrets.env,
                 json!({ "store": store.path().display().to_string() }),
                 "Made a new recovery key; the old one no longer opens the store.",
                 &made,

@@ -136,7 +136,10 @@ pub struct RecoverArgs {
 #[derive(Debug, Subcommand)]
 pub enum RecoveryKeyCommand {
     /// Replace the recovery key; prints the new one once
-    Regenerate,
+    Regenerate {
+        #[command(flatten)]
+        secrets: SecretOutput,
+    },
 }
 
 /// Arguments of `backup`.
@@ -164,6 +167,8 @@ pub struct InitArgs {
     /// Choose memory (then iterations) so that unlocking takes about N ms on this machine
     #[arg(long, value_name = "N", conflicts_with_all = ["kdf_memory_mib", "kdf_iterations"])]
     pub kdf_target_ms: Option<u64>,
+    #[command(flatten)]
+    pub secrets: SecretOutput,
 }
 
 /// Arguments of `log`.

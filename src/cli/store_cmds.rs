@@ -21,6 +21,7 @@ fn default_handle() -> String {
 }
 
 pub(super) fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
+    super::keys::check_secret_flags(ctx, &a.secrets)?;
     let handle = match &a.owner {
         Some(h) => validate::handle(&text("owner handle", h)?)?,
         None => default_handle(),
@@ -100,7 +101,10 @@ pub(super) fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
         params.iterations,
         params.parallelism
     );
-    output::print_secrets(false, false, json!({}), &heading, &made)
+    if a.secrets.env {
+        output::note(&heading);
+    }
+    output::print_secrets(false, a.secrets.env, json!({}), &heading, &made)
 }
 
 pub(super) fn dashboard(ctx: &Ctx) -> Result<()> {

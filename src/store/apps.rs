@@ -1,6 +1,6 @@
 //! Queries on apps: create, find, list, update, move, delete, suspend.
 
-use super::{Store, now};
+use super::{IssuedSecrets, Store, now};
 use crate::error::{Error, Result};
 use crate::model::{
     App, AppDetails, AppPatch, AppSummary, CredentialKind, Icon, IconFormat, Permissions, Status,
@@ -130,7 +130,7 @@ impl Store {
         name: &str,
         project_id: Option<i64>,
         patch: &AppPatch,
-    ) -> Result<(App, super::IssuedSecrets)> {
+    ) -> Result<(App, IssuedSecrets)> {
         self.app_name_taken(name, None)?;
         if let Some(p) = project_id {
             self.project(p)?;
@@ -147,8 +147,19 @@ impl Store {
         self.write_app(&app)?;
         let project = project_id.map(|p| format!("in project {p}"));
         self.record("app.create", "app", Some(id), Some(id), Some(name), project)?;
-        let mut secrets = self.issue_credential(&app, CredentialKind::Consumer, false)?;
-        secrets.merge(self.issue_credential(&app, CredentialKind::Bearer, false)?);
+        let mut secrets = IssuedSecrets::default();
+        for kind in [CredentialKind::Consumer, CredentialKind::Bearer] {
+            secrets.merge(self.issue_credential(&app, kind, false)?);
+            let detail = Some(format!("{kind} (made with the app)"));
+            self.record(
+                "keys.create",
+                "credential",
+                Some(id),
+                Some(id),
+                Some(name),
+                detail,
+            )?;
+        }
         Ok((app, secrets))
     }
 

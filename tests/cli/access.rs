@@ -331,3 +331,41 @@ fn backup_is_a_consistent_encrypted_copy_that_never_overwrites() {
     std::fs::copy(&dest, &env.store).unwrap();
     assert_eq!(env.json(&["app", "list"]).as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn recovery_keys_can_be_printed_as_env_lines() {
+    let env = Env::bare();
+    let out = env.ok(&[
+        "init",
+        "--kdf-memory-mib",
+        "19",
+        "--kdf-iterations",
+        "2",
+        "--env",
+    ]);
+    let line = out.trim();
+    let key = line
+        .strip_prefix("RECOVERY_KEY=")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(key.len(), 47);
+    assert_eq!(out.lines().count(), 1);
+    let again = env.ok(&["recovery-key", "regenerate", "--env"]);
+    assert!(again.starts_with("RECOVERY_KEY=") && !again.contains(key));
+    env.fails(&["--json", "recovery-key", "regenerate", "--env"], 2);
+}
+
+#[test]
+fn lock_with_a_malformed_session_says_so_and_ends_nothing() {
+    let env = Env::new();
+    let s = unlock(&env, "15m");
+    let out = with_session(&env, "not-a-session")
+        .args(["lock"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let out = with_session(&env, &s)
+        .args(["app", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "the real session still works");
+}
