@@ -147,19 +147,18 @@ impl Store {
         self.write_app(&app)?;
         let project = project_id.map(|p| format!("in project {p}"));
         self.record("app.create", "app", Some(id), Some(id), Some(name), project)?;
-        let mut secrets = IssuedSecrets::default();
-        for kind in [CredentialKind::Consumer, CredentialKind::Bearer] {
-            secrets.merge(self.issue_credential(&app, kind, false)?);
-            let detail = Some(format!("{kind} (made with the app)"));
-            self.record(
-                "keys.create",
-                "credential",
-                Some(id),
-                Some(id),
-                Some(name),
-                detail,
-            )?;
-        }
+        let mut secrets = self.issue_credential(&app, CredentialKind::Consumer, false)?;
+        secrets.merge(self.issue_credential(&app, CredentialKind::Bearer, false)?);
+        // One event for both, to keep the log (and the store) small.
+        let detail = Some("consumer, bearer (with the app)".to_string());
+        self.record(
+            "keys.create",
+            "credential",
+            Some(id),
+            Some(id),
+            Some(name),
+            detail,
+        )?;
         Ok((app, secrets))
     }
 

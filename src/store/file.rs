@@ -116,9 +116,41 @@ impl Lock {
     }
 }
 
+/// The whole store file in memory. It is held in 8-byte words because it
+/// holds the plaintext once decrypted in place, and wiping words on drop
+/// takes an eighth of the volatile writes that wiping bytes would.
+pub struct FileBuf {
+    words: zeroize::Zeroizing<Vec<u64>>,
+    len: usize,
+}
+
+impl FileBuf {
+    /// The file's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &bytemuck::cast_slice::<u64, u8>(&self.words)[..self.len]
+    }
+
+    /// The file's bytes, to decrypt in place.
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        &mut bytemuck::cast_slice_mut::<u64, u8>(&mut self.words)[..self.len]
+    }
+}
+
 /// Reads the whole store file.
-pub fn read(store: &Path) -> Result<Vec<u8>> {
-    fs::read(store).map_err(|e| read_error(store, &e))
+pub fn read(store: &Path) -> Result<FileBuf> {
+    use std::io::Read;
+    let mut f = File::open(store).map_err(|e| read_error(store, &e))?;
+    let len = f.metadata().map_err(|e| read_error(store, &e))?.len();
+    let len = usize::try_from(len).map_err(|_| Error::damaged(store, "it is too large"))?;
+    let mut buf = FileBuf {
+        words: zeroize::Zeroizing::new(vec![0u64; len.div_ceil(8)]),
+        len,
+    };
+    // The store is replaced by rename, never written in place, so the
+    // length read above is the length of this open file.
+    f.read_exact(buf.bytes_mut())
+        .map_err(|e| read_error(store, &e))?;
+    Ok(buf)
 }
 
 fn read_error(store: &Path, e: &std::io::Error) -> Error {

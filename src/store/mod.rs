@@ -232,7 +232,7 @@ impl Store {
                 (file::read(path)?, Some(lock))
             }
         };
-        let (header2, header_len) = decode(path, &bytes)?;
+        let (header2, header_len) = decode(path, bytes.bytes())?;
         let data_key = match (unlock, first_slot, session_key) {
             (Unlock::Session { .. }, _, Some(key)) => {
                 if header2.store_id != header.store_id {
@@ -263,19 +263,18 @@ impl Store {
 
     fn load(
         path: &Path,
-        bytes: Vec<u8>,
+        mut bytes: file::FileBuf,
         header: Header,
         header_len: usize,
         data_key: Key,
         lock: Option<Lock>,
     ) -> Result<Store> {
         // The file buffer is decrypted in place and wiped when dropped.
-        let mut bytes = Zeroizing::new(bytes);
-        let plain = envelope::open(&mut bytes, &header, header_len, &data_key)
+        let plain = envelope::open(bytes.bytes_mut(), &header, header_len, &data_key)
             .map_err(|e| envelope_error(path, e))?;
         let mut conn = Connection::open_in_memory()?;
         let len = plain.len();
-        conn.deserialize_read_exact("main", &bytes[plain], len, false)
+        conn.deserialize_read_exact("main", &bytes.bytes()[plain], len, false)
             .map_err(|_| Error::damaged(path, "the decrypted contents are not a database"))?;
         drop(bytes);
         schema::configure(&conn)?;
@@ -317,8 +316,8 @@ impl Store {
             return Err(Error::internal("backup of a store opened without the lock"));
         }
         let bytes = file::read(&self.path)?;
-        file::write_new(dest, &bytes)?;
-        Ok(bytes.len() as u64)
+        file::write_new(dest, bytes.bytes())?;
+        Ok(bytes.bytes().len() as u64)
     }
 
     /// The header as it will be written.
