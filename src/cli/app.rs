@@ -274,8 +274,8 @@ pub(super) fn run(ctx: &Ctx, cmd: AppCommand) -> Result<()> {
                 let stale = creds.iter().any(|c| c.display_state() == "stale");
                 if stale {
                     output::note(&format!(
-                        "note: the access token of app {} was made under other permissions; \
-                         regenerate it to apply the new ones (`appctl keys regenerate {} access`)",
+                        "note: the permissions of app {} changed since its access token was made; \
+                         regenerate it to apply them (`appctl keys regenerate {} access`)",
                         a.id, a.id
                     ));
                 }

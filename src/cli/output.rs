@@ -123,7 +123,10 @@ fn secret_stdout(text: &str) -> Result<()> {
                 e.kind()
             ),
         )
-        .with_hint("no command can show them again; make new ones with `appctl keys regenerate`")
+        .with_hint(
+            "no command can show them again; make new ones with `appctl keys regenerate` \
+             (a recovery key with `appctl recovery-key regenerate`)",
+        )
     })
 }
 
@@ -223,12 +226,13 @@ pub fn print_secrets(
             text.push_str(&format!("{}={}\n", env_name(name), v.expose()));
         }
     } else {
-        stdout(&format!("{heading}\n"))?;
+        // Heading and table in one write, so that a closed pipe is caught
+        // before anything counts as shown.
         let mut t = table(&["Credential", "Value"]);
         for (name, v) in &named {
             t.add_row(vec![name.replace('_', " "), v.expose().to_string()]);
         }
-        text = format!("{t}\n");
+        text = format!("{heading}\n{t}\n");
     }
     let out = secret_stdout(&text);
     text.zeroize();

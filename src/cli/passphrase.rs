@@ -127,7 +127,9 @@ fn first_line(mut bytes: Zeroizing<Vec<u8>>) -> Passphrase {
 /// open (`3< <(pass show x; sleep 60)`) must not make appctl wait for its
 /// end. One byte per read, so no buffer holds bytes past the line.
 fn read_line(mut r: impl Read) -> std::io::Result<Zeroizing<Vec<u8>>> {
-    let mut buf = Zeroizing::new(Vec::new());
+    // Room for any real passphrase up front: growing the buffer would free
+    // a copy of its start without wiping it.
+    let mut buf = Zeroizing::new(Vec::with_capacity(1024));
     let mut byte = Zeroizing::new([0u8; 1]);
     while (buf.len() as u64) < MAX_SOURCE_BYTES {
         match r.read(&mut byte[..]) {
@@ -147,10 +149,7 @@ fn from_file(path: &Path, source: &str) -> Result<Passphrase> {
     let unreadable = |e: std::io::Error| {
         Error::new(
             Kind::NeedsInput,
-            format!(
-                "cannot read the passphrase from the file named by {source}: {}",
-                e.kind()
-            ),
+            format!("cannot read the file named by {source}: {}", e.kind()),
         )
         .with_hint("check that the file exists and is readable")
     };

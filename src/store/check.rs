@@ -3,7 +3,6 @@
 
 use super::Store;
 use super::envelope::{FORMAT_VERSION, SlotKind};
-use super::schema;
 use crate::crypto::kdf::KdfParams;
 use crate::error::Result;
 use crate::model::{CredentialKind, CredentialState, Environment, Permissions, Status, validate};
@@ -13,7 +12,7 @@ use crate::model::{CredentialKind, CredentialState, Environment, Permissions, St
 pub struct CheckReport {
     /// Envelope format version.
     pub format_version: u16,
-    /// Schema version.
+    /// Schema version of the file as read (before any migration in memory).
     pub schema_version: u32,
     /// Key slots and their KDF parameters.
     pub slots: Vec<(SlotKind, KdfParams)>,
@@ -174,8 +173,10 @@ impl Store {
             if (kind == CredentialKind::Access) != perms.is_some() {
                 bad("permission level present on the wrong kind");
             }
-            if stale && (kind != CredentialKind::Access || state != CredentialState::Active) {
-                bad("marked stale but is not an active access token");
+            // Only an access token can be stale (a revoked one may keep the
+            // mark; it is shown as revoked).
+            if stale && kind != CredentialKind::Access {
+                bad("marked stale but is not an access token");
             }
         }
 
@@ -196,7 +197,7 @@ impl Store {
 
         Ok(CheckReport {
             format_version: FORMAT_VERSION,
-            schema_version: schema::version(c)?,
+            schema_version: self.file_schema_version(),
             slots: self
                 .header()
                 .slots

@@ -229,7 +229,7 @@ impl Store {
         for dep in kind.dependents() {
             let n = self.conn().execute(
                 "UPDATE credentials SET state = 'invalidated', key_value = NULL,
-                   secret_value = NULL, revoked_at = ?3
+                   secret_value = NULL, revoked_at = ?3, stale = 0
                  WHERE app_id = ?1 AND kind = ?2 AND state = 'active'",
                 params![app.id, dep.as_str(), now()],
             )?;
@@ -324,7 +324,7 @@ impl Store {
         let invalidated = self.invalidate_dependents(app, kind)?;
         self.conn().execute(
             "UPDATE credentials SET state = 'revoked', key_value = NULL, secret_value = NULL,
-               revoked_at = ?3 WHERE app_id = ?1 AND kind = ?2",
+               revoked_at = ?3, stale = 0 WHERE app_id = ?1 AND kind = ?2",
             params![app.id, kind.as_str(), now()],
         )?;
         let mut detail = kind.to_string();

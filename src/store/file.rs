@@ -39,6 +39,12 @@ fn parent_dir(path: &Path) -> &Path {
 /// (renaming over a link would replace the link with a copy). A path that
 /// does not exist yet keeps its name under its resolved directory.
 pub fn resolve(path: &Path) -> Result<PathBuf> {
+    if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        return Err(Error::invalid(format!(
+            "store path {} ends with a slash; it must name a file",
+            path.display()
+        )));
+    }
     match fs::symlink_metadata(path) {
         Ok(_) => fs::canonicalize(path).map_err(|e| {
             Error::new(
@@ -387,6 +393,7 @@ mod tests {
             resolve(&missing).unwrap(),
             fs::canonicalize(d.path()).unwrap().join("new.appctl")
         );
+        assert_eq!(resolve(Path::new("dir/")).unwrap_err().exit_code(), 9);
         let dangling = d.path().join("dangling.appctl");
         std::os::unix::fs::symlink(d.path().join("gone"), &dangling).unwrap();
         assert_eq!(resolve(&dangling).unwrap_err().exit_code(), 9);

@@ -78,6 +78,8 @@ impl std::fmt::Debug for Unlock<'_> {
 /// An open, decrypted store.
 pub struct Store {
     path: PathBuf,
+    /// The schema version of the file as read, before any migration.
+    file_schema: u32,
     conn: Connection,
     data_key: Key,
     header: Header,
@@ -182,6 +184,7 @@ impl Store {
         )?;
         let mut store = Store {
             path: path.to_path_buf(),
+            file_schema: schema::CURRENT,
             conn,
             data_key,
             header: Header::new(Vec::new()),
@@ -278,9 +281,11 @@ impl Store {
             .map_err(|_| Error::damaged(path, "the decrypted contents are not a database"))?;
         drop(bytes);
         schema::configure(&conn)?;
+        let file_schema = schema::version(&conn)?;
         schema::migrate(&conn)?;
         Ok(Store {
             path: path.to_path_buf(),
+            file_schema,
             conn,
             data_key,
             header,
@@ -318,6 +323,12 @@ impl Store {
         let bytes = file::read(&self.path)?;
         file::write_new(dest, bytes.bytes())?;
         Ok(bytes.bytes().len() as u64)
+    }
+
+    /// The schema version of the file as it was read (commands migrate it
+    /// in memory; the next save writes the current version).
+    pub fn file_schema_version(&self) -> u32 {
+        self.file_schema
     }
 
     /// The header as it will be written.

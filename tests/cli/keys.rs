@@ -176,6 +176,20 @@ fn lifecycle_create_regenerate_revoke_and_their_states() {
 }
 
 #[test]
+fn revoking_a_stale_token_leaves_a_sound_store() {
+    let env = Env::new();
+    env.app("A");
+    env.ok(&["keys", "create", "A", "access"]);
+    env.ok(&["app", "update", "A", "--permissions", "read-write"]);
+    env.ok(&["--yes", "keys", "revoke", "A", "access"]);
+    assert_eq!(states(&env, "A")[2].1, "revoked");
+    assert_eq!(env.json(&["check"])["sound"], true);
+    // A new one is made under the current permissions and is not stale.
+    env.ok(&["keys", "create", "A", "access"]);
+    assert_eq!(states(&env, "A")[2].1, "active");
+}
+
+#[test]
 fn suspended_apps_get_no_new_credentials_until_reinstated() {
     let env = Env::new();
     env.app("A");
@@ -251,6 +265,22 @@ fn a_closed_stdout_while_secrets_are_shown_is_an_error_not_a_success() {
     assert!(
         err.contains("could not be shown") && err.contains("regenerate"),
         "{err}"
+    );
+    // The same as a table, for people.
+    let mut child = env
+        .std_cmd()
+        .args(["keys", "create", "A", "access"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
     // Ordinary output into a closed pipe stays quiet.
     let mut child = env
