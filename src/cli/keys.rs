@@ -22,26 +22,36 @@ pub(super) fn check_secret_flags(ctx: &Ctx, s: &SecretOutput) -> Result<()> {
 }
 
 /// Prints the metadata table of an app's credentials.
+/// The columns of a credential's metadata, as `keys list`, `app show` and
+/// `dashboard` show them.
+pub(super) const CREDENTIAL_COLUMNS: [&str; 7] = [
+    "Credential",
+    "State",
+    "Created",
+    "Regenerated",
+    "Permissions",
+    "Fingerprint",
+    "Note",
+];
+
+/// One credential's metadata as table cells (never its value).
+pub(super) fn credential_cells(app: &App, c: &CredentialMeta) -> Vec<String> {
+    vec![
+        c.kind.to_string(),
+        c.display_state().to_string(),
+        output::time(c.created_at),
+        c.regenerated_at.map(output::time).unwrap_or_default(),
+        c.permissions.map(|p| p.to_string()).unwrap_or_default(),
+        c.fingerprint.clone(),
+        c.note(app.status).unwrap_or_default(),
+    ]
+}
+
+/// Prints the metadata table of an app's credentials.
 pub(super) fn print_credentials(app: &App, creds: &[CredentialMeta]) -> Result<()> {
-    let mut t = output::table(&[
-        "Credential",
-        "State",
-        "Created",
-        "Regenerated",
-        "Permissions",
-        "Fingerprint",
-        "Note",
-    ]);
+    let mut t = output::table(&CREDENTIAL_COLUMNS);
     for c in creds {
-        t.add_row(vec![
-            c.kind.to_string(),
-            c.display_state().to_string(),
-            output::time(c.created_at),
-            c.regenerated_at.map(output::time).unwrap_or_default(),
-            c.permissions.map(|p| p.to_string()).unwrap_or_default(),
-            c.fingerprint.clone(),
-            c.note(app.status).unwrap_or_default(),
-        ]);
+        t.add_row(credential_cells(app, c));
     }
     output::print_table(&t)
 }

@@ -142,6 +142,10 @@ pub(super) fn dashboard(ctx: &Ctx) -> Result<()> {
         "Permissions",
         "Credentials",
     ]);
+    // The credentials' metadata, as `app show` gives it, below the overview.
+    let mut header = vec!["App ID"];
+    header.extend(super::keys::CREDENTIAL_COLUMNS);
+    let mut creds_table = output::table(&header);
     let mut add = |project: String, apps: Vec<crate::model::App>| -> Result<()> {
         if apps.is_empty() {
             t.add_row(vec![
@@ -159,6 +163,11 @@ pub(super) fn dashboard(ctx: &Ctx) -> Result<()> {
                 .iter()
                 .map(|c| format!("{} {}", c.kind, c.display_state()))
                 .collect();
+            for c in &creds {
+                let mut row = vec![a.id.to_string()];
+                row.extend(super::keys::credential_cells(&a, c));
+                creds_table.add_row(row);
+            }
             t.add_row(vec![
                 project.clone(),
                 a.id.to_string(),
@@ -183,7 +192,11 @@ pub(super) fn dashboard(ctx: &Ctx) -> Result<()> {
     if !standalone.is_empty() {
         add("(standalone)".into(), standalone)?;
     }
-    output::print_table(&t)
+    output::print_table(&t)?;
+    if creds_table.row_count() > 0 {
+        output::print_table(&creds_table)?;
+    }
+    Ok(())
 }
 
 pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {

@@ -311,6 +311,12 @@ fn dashboard_groups_apps_by_project_then_standalone() {
     assert_eq!(v["standalone_apps"][0]["name"], "Alone");
     let table = env.ok(&["dashboard"]);
     assert!(table.find("InP").unwrap() < table.find("Alone").unwrap());
+    // The same credential metadata as `app show`, fingerprints included.
+    let fp = v["standalone_apps"][0]["credentials"][1]["fingerprint"]
+        .as_str()
+        .unwrap();
+    assert!(table.contains(fp), "{table}");
+    assert!(env.ok(&["app", "show", "Alone"]).contains(fp));
 }
 
 #[test]
