@@ -91,16 +91,10 @@ fn status_tag(status: Status) -> String {
 }
 
 /// Prints a table of apps (used by `app list` and `project show`).
+/// The columns are those of the dashboard; the toggles and details are in
+/// `app show` and `--json`, which keeps long listings narrow and fast.
 pub(super) fn print_app_table(apps: &[AppSummary]) -> Result<()> {
-    let mut t = output::table(&[
-        "ID",
-        "Name",
-        "Project",
-        "Status",
-        "Permissions",
-        "3-legged OAuth",
-        "Email",
-    ]);
+    let mut t = output::table(&["ID", "Name", "Project", "Status", "Permissions"]);
     for a in apps {
         t.add_row(vec![
             a.id.to_string(),
@@ -108,8 +102,6 @@ pub(super) fn print_app_table(apps: &[AppSummary]) -> Result<()> {
             a.project_id.map_or("standalone".into(), |p| p.to_string()),
             status_tag(a.status),
             a.permissions.to_string(),
-            on_off(a.three_legged_oauth),
-            on_off(a.request_email),
         ]);
     }
     output::print_table(&t)

@@ -41,10 +41,6 @@ pub struct AppSummary {
     pub status: Status,
     /// Permission level.
     pub permissions: Permissions,
-    /// 3-legged OAuth on or off.
-    pub three_legged_oauth: bool,
-    /// Request email on or off.
-    pub request_email: bool,
 }
 
 /// The editable details of an app.

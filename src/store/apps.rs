@@ -212,8 +212,7 @@ impl Store {
     pub fn app_summaries(&self, filter: AppFilter) -> Result<Vec<AppSummary>> {
         let (cond, arg) = filter.sql();
         let mut stmt = self.conn().prepare(&format!(
-            "SELECT id, project_id, name, status, permissions, three_legged_oauth, request_email
-             FROM apps WHERE {cond} ORDER BY id"
+            "SELECT id, project_id, name, status, permissions FROM apps WHERE {cond} ORDER BY id"
         ))?;
         let rows = stmt.query_map([arg], |r| {
             let status: String = r.get(3)?;
@@ -224,8 +223,6 @@ impl Store {
                 name: r.get(2)?,
                 status: Status::parse(&status).unwrap_or(Status::Active),
                 permissions: Permissions::parse(&permissions).unwrap_or(Permissions::Read),
-                three_legged_oauth: r.get(5)?,
-                request_email: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
