@@ -83,7 +83,15 @@ fn patch(d: &DetailArgs) -> Result<AppPatch> {
     })
 }
 
-fn status_tag(status: Status) -> String {
+/// App objects with their credential metadata, for JSON lists.
+pub(super) fn apps_json(store: &Store, apps: &[App]) -> Result<Vec<serde_json::Value>> {
+    apps.iter()
+        .map(|a| Ok(app_json(a, &store.credentials(a.id)?)))
+        .collect()
+}
+
+/// The status as listings show it: suspended apps stand out.
+pub(super) fn status_tag(status: Status) -> String {
     match status {
         Status::Active => "active".into(),
         Status::Suspended => "SUSPENDED".into(),
@@ -213,11 +221,7 @@ pub(super) fn run(ctx: &Ctx, cmd: AppCommand) -> Result<()> {
                 (None, false) => AppFilter::All,
             };
             if ctx.json {
-                let v = store
-                    .apps(filter)?
-                    .iter()
-                    .map(|a| Ok(app_json(a, &store.credentials(a.id)?)))
-                    .collect::<Result<Vec<_>>>()?;
+                let v = apps_json(&store, &store.apps(filter)?)?;
                 return output::print_json(&serde_json::Value::Array(v));
             }
             print_app_table(&store.app_summaries(filter)?)

@@ -144,9 +144,9 @@ impl Ctx {
     /// Opens the store with `APPCTL_SESSION` when it is set (no passphrase is
     /// read then), else with the passphrase.
     fn open(&self, access: Access) -> Result<Store> {
-        self.ensure_exists()?;
         match session_token()? {
             Some(token) => {
+                self.ensure_exists()?;
                 let dir = session_dir()?;
                 Store::open(
                     &self.store,

@@ -90,11 +90,7 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
             let store = ctx.open_read()?;
             let p = find(&store, &project)?;
             if ctx.json {
-                let apps = store
-                    .apps(AppFilter::Project(p.id))?
-                    .iter()
-                    .map(|a| Ok(output::app_json(a, &store.credentials(a.id)?)))
-                    .collect::<Result<Vec<_>>>()?;
+                let apps = super::app::apps_json(&store, &store.apps(AppFilter::Project(p.id))?)?;
                 return output::print_json(&project_json(&p, Some(apps)));
             }
             let mut t = output::table(&["Field", "Value"]);

@@ -1,8 +1,9 @@
 //! Commands about the store as a whole: `init`, `dashboard`, `log`.
 
 use super::Ctx;
+use super::app::{apps_json, status_tag};
 use super::args::{BackupArgs, InitArgs, LogArgs};
-use super::output::{self, app_json, event_json, project_json};
+use super::output::{self, event_json, project_json};
 use super::passphrase::{self, Purpose};
 use super::project::text;
 use crate::crypto::kdf::{self, KdfParams};
@@ -114,17 +115,10 @@ pub(super) fn dashboard(ctx: &Ctx) -> Result<()> {
     if ctx.json {
         let mut ps = Vec::new();
         for p in &projects {
-            let apps = store
-                .apps(AppFilter::Project(p.id))?
-                .iter()
-                .map(|a| Ok(app_json(a, &store.credentials(a.id)?)))
-                .collect::<Result<Vec<_>>>()?;
+            let apps = apps_json(&store, &store.apps(AppFilter::Project(p.id))?)?;
             ps.push(project_json(p, Some(apps)));
         }
-        let sa = standalone
-            .iter()
-            .map(|a| Ok(app_json(a, &store.credentials(a.id)?)))
-            .collect::<Result<Vec<_>>>()?;
+        let sa = apps_json(&store, &standalone)?;
         return output::print_json(&json!({ "projects": ps, "standalone_apps": sa }));
     }
     let owner = store.owner()?;
@@ -172,11 +166,7 @@ pub(super) fn dashboard(ctx: &Ctx) -> Result<()> {
                 project.clone(),
                 a.id.to_string(),
                 a.name.clone(),
-                if a.status == crate::model::Status::Suspended {
-                    "SUSPENDED".into()
-                } else {
-                    "active".into()
-                },
+                status_tag(a.status),
                 a.details.permissions.to_string(),
                 summary.join(", "),
             ]);

@@ -251,13 +251,7 @@ fn env_output_can_be_sourced() {
 #[test]
 fn a_closed_stdout_while_secrets_are_shown_is_an_error_not_a_success() {
     let env = Env::new();
-    let mut child = env
-        .std_cmd()
-        .args(["--json", "app", "create", "A"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = env.spawn(&["--json", "app", "create", "A"]);
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(7));
@@ -267,13 +261,7 @@ fn a_closed_stdout_while_secrets_are_shown_is_an_error_not_a_success() {
         "{err}"
     );
     // The same as a table, for people.
-    let mut child = env
-        .std_cmd()
-        .args(["keys", "create", "A", "access"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = env.spawn(&["keys", "create", "A", "access"]);
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     assert_eq!(
@@ -283,13 +271,7 @@ fn a_closed_stdout_while_secrets_are_shown_is_an_error_not_a_success() {
         String::from_utf8_lossy(&out.stderr)
     );
     // Ordinary output into a closed pipe stays quiet.
-    let mut child = env
-        .std_cmd()
-        .args(["app", "list"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = env.spawn(&["app", "list"]);
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     assert_eq!(
