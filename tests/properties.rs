@@ -6,6 +6,7 @@ use appctl::crypto::random_key;
 use appctl::store::envelope::{self, Header, Slot, SlotKind};
 use proptest::prelude::*;
 
+/// A store file whose image spans three chunks, the last one short.
 fn sample_file() -> (Vec<u8>, appctl::crypto::Key) {
     let slot_key = random_key();
     let data_key = random_key();
@@ -17,29 +18,38 @@ fn sample_file() -> (Vec<u8>, appctl::crypto::Key) {
         &data_key,
     );
     let mut h = Header::new(vec![slot]);
-    (envelope::seal(&mut h, &data_key, b"an image"), data_key)
+    let image: Vec<u8> = (0..2 * envelope::CHUNK_LEN + 1000)
+        .map(|i| i as u8)
+        .collect();
+    (envelope::seal(&mut h, &data_key, &image), data_key)
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
-    fn any_bytes_parse_or_fail_cleanly(mut bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+    fn any_bytes_parse_or_fail_cleanly(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
         if let Ok((h, len)) = Header::decode(&bytes) {
             prop_assert!(len <= bytes.len());
-            prop_assert!(envelope::open(&mut bytes, &h, len, &random_key()).is_err());
+            prop_assert!(envelope::open(&bytes, &h, len, &random_key()).is_err());
         }
     }
 
     #[test]
-    fn bytes_behind_a_valid_magic_fail_cleanly(tail in proptest::collection::vec(any::<u8>(), 0..1024)) {
+    fn bytes_behind_a_valid_magic_fail_cleanly(version in 1u16..=2, tail in proptest::collection::vec(any::<u8>(), 0..1024)) {
         let mut bytes = envelope::MAGIC.to_vec();
-        bytes.extend_from_slice(&1u16.to_le_bytes());
+        bytes.extend_from_slice(&version.to_le_bytes());
         bytes.extend_from_slice(&tail);
         if let Ok((h, len)) = Header::decode(&bytes) {
-            prop_assert!(envelope::open(&mut bytes, &h, len, &random_key()).is_err());
+            prop_assert!(envelope::open(&bytes, &h, len, &random_key()).is_err());
         }
     }
+
+}
+
+proptest! {
+    // Each case seals and opens a three-chunk file: fewer cases, same reach.
+    #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
     fn a_mutated_store_never_opens(pos in any::<prop::sample::Index>(), mask in 1u8..=255, cut in any::<prop::sample::Index>(), truncate in any::<bool>()) {
@@ -52,7 +62,7 @@ proptest! {
             bad[i] ^= mask;
         }
         let opened = match Header::decode(&bad) {
-            Ok((h, len)) => envelope::open(&mut bad, &h, len, &data_key).is_ok(),
+            Ok((h, len)) => envelope::open(&bad, &h, len, &data_key).is_ok(),
             Err(_) => false,
         };
         prop_assert!(!opened);

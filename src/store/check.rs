@@ -2,7 +2,7 @@
 //! schema that SQL constraints do not express.
 
 use super::Store;
-use super::envelope::{FORMAT_VERSION, SlotKind};
+use super::envelope::SlotKind;
 use crate::crypto::kdf::KdfParams;
 use crate::error::Result;
 use crate::model::{CredentialKind, CredentialState, Environment, Permissions, Status, validate};
@@ -196,7 +196,7 @@ impl Store {
         }
 
         Ok(CheckReport {
-            format_version: FORMAT_VERSION,
+            format_version: self.header().version,
             schema_version: self.file_schema_version(),
             slots: self
                 .header()

@@ -4,7 +4,7 @@
 //! ```text
 //! offset  size  field
 //! 0       8     magic "\x89APPCTL\n"
-//! 8       2     format version (u16 LE) = 1
+//! 8       2     format version (u16 LE) = 2 (1 is still read)
 //! 10      16    store ID (random, fixed at init; binds sessions to this store)
 //! 26      1     number of key slots n (1..=2, at most one of each kind)
 //! 27      24    payload nonce
@@ -17,9 +17,23 @@
 //!                 24  wrap nonce
 //!                 48  data key sealed with XChaCha20-Poly1305 under the slot key
 //! 51+101n 32    BLAKE2b-256 of all bytes above (unkeyed: tells damage from a wrong key)
-//! then          SQLite image sealed with XChaCha20-Poly1305 under the data key,
-//!               the whole header above as associated data
+//! then          the SQLite image in chunks of 64 KiB (the last one shorter,
+//!               never empty), each sealed with XChaCha20-Poly1305 under the
+//!               data key with the whole header above as associated data and
+//!               followed by its 16-byte tag
 //! ```
+//!
+//! Chunk i's nonce is the payload nonce with i (u32 big-endian) XORed into
+//! bytes 19..23 and, for the last chunk, 1 XORed into byte 23: the STREAM
+//! construction's counter and last-chunk flag (as in age), applied to a
+//! random nonce as TLS 1.3 applies its record counter. Reordered, repeated
+//! or dropped chunks, and a payload cut at a chunk boundary, fail to
+//! authenticate. Chunks are sealed and opened independently, so both run
+//! on every core, and a chunk is decrypted straight into SQLite's buffer.
+//!
+//! Format 1 sealed the whole image as one message with the payload nonce
+//! and one tag at the end; it is still read and is rewritten as format 2 at
+//! the next save.
 
 use crate::crypto::kdf::KdfParams;
 use crate::crypto::{Key, aead, checksum};
@@ -28,8 +42,18 @@ use zeroize::Zeroizing;
 /// The first bytes of every store file. The high bit and the newline catch
 /// transfers that strip bits or convert line endings, as PNG's magic does.
 pub const MAGIC: [u8; 8] = *b"\x89APPCTL\n";
-/// The envelope format this code reads and writes.
-pub const FORMAT_VERSION: u16 = 1;
+/// The envelope format this code writes.
+pub const FORMAT_VERSION: u16 = 2;
+/// The oldest envelope format this code reads.
+pub const OLDEST_READ_VERSION: u16 = 1;
+/// The version number key slots bind: slots are laid out as format 1 laid
+/// them out, so a slot wrapped then still opens after the upgrade.
+const SLOT_FORMAT: u16 = 1;
+/// Plaintext bytes per payload chunk (format 2).
+pub const CHUNK_LEN: usize = 64 * 1024;
+const SEALED_CHUNK_LEN: usize = CHUNK_LEN + aead::TAG_LEN;
+/// Most threads that seal or open one payload.
+const MAX_THREADS: usize = 4;
 /// Most key slots a header may hold: one of each kind.
 pub const MAX_SLOTS: usize = 2;
 const FIXED_LEN: usize = 8 + 2 + STORE_ID_LEN + 1 + aead::NONCE_LEN;
@@ -69,7 +93,8 @@ impl std::fmt::Display for EnvelopeError {
             EnvelopeError::NotAStore => f.write_str("it is not an appctl store (bad magic)"),
             EnvelopeError::UnknownVersion(v) => write!(
                 f,
-                "its format version {v} is not one this appctl reads (version {FORMAT_VERSION})"
+                "its format version {v} is not one this appctl reads \
+                 (versions {OLDEST_READ_VERSION} to {FORMAT_VERSION})"
             ),
             EnvelopeError::Truncated => f.write_str("the file is truncated"),
             EnvelopeError::HeaderChecksum => f.write_str("the header checksum does not match"),
@@ -149,7 +174,7 @@ impl Slot {
     fn aad(&self) -> Vec<u8> {
         let mut a = Vec::with_capacity(8 + 2 + 1 + 12 + 16);
         a.extend_from_slice(&MAGIC);
-        a.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        a.extend_from_slice(&SLOT_FORMAT.to_le_bytes());
         a.push(self.kind as u8);
         a.extend_from_slice(&self.kdf.memory_kib.to_le_bytes());
         a.extend_from_slice(&self.kdf.iterations.to_le_bytes());
@@ -162,6 +187,8 @@ impl Slot {
 /// The parsed header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
+    /// The envelope format the file was written in.
+    pub version: u16,
     /// A random identifier of this store, fixed at init.
     pub store_id: [u8; STORE_ID_LEN],
     /// The key slots (at least one passphrase slot).
@@ -175,6 +202,7 @@ impl Header {
         let mut store_id = [0u8; STORE_ID_LEN];
         crate::crypto::random_bytes(&mut store_id);
         Header {
+            version: FORMAT_VERSION,
             store_id,
             slots,
             payload_nonce: [0; aead::NONCE_LEN],
@@ -196,7 +224,7 @@ impl Header {
     fn encode(&self) -> Vec<u8> {
         let mut h = Vec::with_capacity(FIXED_LEN + SLOT_LEN * self.slots.len() + CHECKSUM_LEN);
         h.extend_from_slice(&MAGIC);
-        h.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        h.extend_from_slice(&self.version.to_le_bytes());
         h.extend_from_slice(&self.store_id);
         h.push(u8::try_from(self.slots.len()).expect("at most MAX_SLOTS slots"));
         h.extend_from_slice(&self.payload_nonce);
@@ -226,7 +254,7 @@ impl Header {
             return Err(EnvelopeError::Truncated);
         }
         let version = u16::from_le_bytes([file[8], file[9]]);
-        if version != FORMAT_VERSION {
+        if !(OLDEST_READ_VERSION..=FORMAT_VERSION).contains(&version) {
             return Err(EnvelopeError::UnknownVersion(version));
         }
         let n = usize::from(file[SLOTS_AT]);
@@ -284,6 +312,7 @@ impl Header {
         }
         Ok((
             Header {
+                version,
                 store_id,
                 slots,
                 payload_nonce,
@@ -293,43 +322,184 @@ impl Header {
     }
 }
 
-/// Seals `plaintext` under `data_key` with a fresh nonce and returns the
-/// whole file: header then payload. The plaintext is copied once, into the
-/// output, and encrypted there.
+/// Seals `plaintext` (a non-empty image) under `data_key` with a fresh
+/// payload nonce, in format 2, and returns the whole file: header, then the
+/// sealed chunks. The plaintext is copied once, into the output, and each
+/// chunk is encrypted there; chunks are sealed on several threads.
 pub fn seal(header: &mut Header, data_key: &Key, plaintext: &[u8]) -> Vec<u8> {
+    debug_assert!(!plaintext.is_empty(), "a SQLite image is never empty");
+    header.version = FORMAT_VERSION;
     header.payload_nonce = aead::random_nonce();
     let mut file = header.encode();
     let header_len = file.len();
-    file.reserve_exact(plaintext.len() + aead::TAG_LEN);
-    file.extend_from_slice(plaintext);
+    let chunks = plaintext.len().div_ceil(CHUNK_LEN);
+    file.reserve_exact(plaintext.len() + chunks * aead::TAG_LEN);
+    for chunk in plaintext.chunks(CHUNK_LEN) {
+        file.extend_from_slice(chunk);
+        file.extend_from_slice(&[0; aead::TAG_LEN]);
+    }
     let (aad, body) = file.split_at_mut(header_len);
-    let tag = aead::seal_in_place(data_key, &header.payload_nonce, body, aad);
-    file.extend_from_slice(&tag);
+    let aad: &[u8] = aad;
+    let nonce = header.payload_nonce;
+    let sealed: Result<(), std::convert::Infallible> =
+        each_piece(body, SEALED_CHUNK_LEN, |i, piece| {
+            let (chunk, tag) = piece.split_at_mut(piece.len() - aead::TAG_LEN);
+            let nonce = chunk_nonce(&nonce, i, i + 1 == chunks);
+            tag.copy_from_slice(&aead::seal_in_place(data_key, &nonce, chunk, aad));
+            Ok(())
+        });
+    let Ok(()) = sealed;
     file
 }
 
-/// Authenticates and decrypts, in place, the payload of `file`, whose
-/// header `header` of length `header_len` was read by [`Header::decode`].
-/// Returns the range of `file` that now holds the plaintext; on failure
-/// `file` is unchanged.
+/// The nonce of chunk `index`: the payload nonce with the index and the
+/// last-chunk flag XORed into its final five bytes.
+fn chunk_nonce(base: &[u8; aead::NONCE_LEN], index: usize, last: bool) -> [u8; aead::NONCE_LEN] {
+    let mut nonce = *base;
+    // plain_len refuses payloads of 2^32 chunks or more, and seal never
+    // meets one (that would be a 256 TiB image).
+    let index = u32::try_from(index).expect("fewer than 2^32 chunks");
+    for (b, x) in nonce[19..23].iter_mut().zip(index.to_be_bytes()) {
+        *b ^= x;
+    }
+    nonce[23] ^= u8::from(last);
+    nonce
+}
+
+/// The length of the image in a format-2 payload of `sealed_len` bytes
+/// (everything after the header), or why no writer makes that payload.
+pub fn plain_len(sealed_len: u64) -> Result<usize, EnvelopeError> {
+    let too_large = EnvelopeError::BadField("payload length (too large)");
+    let sealed = usize::try_from(sealed_len).map_err(|_| too_large.clone())?;
+    let chunks = sealed.div_ceil(SEALED_CHUNK_LEN);
+    if u32::try_from(chunks).is_err() {
+        return Err(too_large);
+    }
+    // Every chunk holds at least one byte: a payload whose last chunk
+    // would be empty (or shorter than a tag) was cut short.
+    match sealed.checked_sub(chunks.saturating_sub(1) * SEALED_CHUNK_LEN) {
+        Some(last) if chunks > 0 && last > aead::TAG_LEN => Ok(sealed - chunks * aead::TAG_LEN),
+        _ => Err(EnvelopeError::Truncated),
+    }
+}
+
+/// Why a format-2 payload could not be opened.
+#[derive(Debug)]
+pub enum OpenError<E> {
+    /// Reading the sealed bytes failed.
+    Read(E),
+    /// The payload is damaged or does not match the key.
+    Envelope(EnvelopeError),
+}
+
+/// Opens a format-2 payload straight into `image`, whose length is
+/// [`plain_len`] of the payload. `read_at(offset, buf)` fills `buf` from
+/// the payload (offsets count from the end of the header, whose bytes
+/// `aad` are). Chunks are read, authenticated and decrypted on several
+/// threads; each is decrypted only once its tag checks. On any failure
+/// `image` is wiped, so no part of a payload that failed is left behind.
+pub fn open_into<E: Send>(
+    image: &mut [u8],
+    header: &Header,
+    aad: &[u8],
+    data_key: &Key,
+    read_at: impl Fn(u64, &mut [u8]) -> Result<(), E> + Sync,
+) -> Result<(), OpenError<E>> {
+    let chunks = image.len().div_ceil(CHUNK_LEN);
+    let opened = each_piece(image, CHUNK_LEN, |i, chunk| {
+        let at = (i * SEALED_CHUNK_LEN) as u64;
+        let mut tag = [0u8; aead::TAG_LEN];
+        read_at(at, chunk).map_err(OpenError::Read)?;
+        read_at(at + chunk.len() as u64, &mut tag).map_err(OpenError::Read)?;
+        let nonce = chunk_nonce(&header.payload_nonce, i, i + 1 == chunks);
+        if aead::open_in_place(data_key, &nonce, chunk, &tag, aad) {
+            Ok(())
+        } else {
+            Err(OpenError::Envelope(EnvelopeError::Payload))
+        }
+    });
+    if opened.is_err() {
+        zeroize::Zeroize::zeroize(image);
+    }
+    opened
+}
+
+/// Authenticates and decrypts the payload of `file` (either format), whose
+/// header `header` of length `header_len` was read by [`Header::decode`],
+/// and returns the image. For tests and tools that hold a whole file in
+/// memory; the store streams format 2 with [`open_into`].
 pub fn open(
-    file: &mut [u8],
+    file: &[u8],
     header: &Header,
     header_len: usize,
     data_key: &Key,
-) -> Result<std::ops::Range<usize>, EnvelopeError> {
-    let Some(body_len) = file.len().checked_sub(header_len + aead::TAG_LEN) else {
-        return Err(EnvelopeError::Truncated);
-    };
-    let end = header_len + body_len;
-    let (aad, rest) = file.split_at_mut(header_len);
-    let (body, tag) = rest.split_at_mut(body_len);
-    let tag: &[u8; aead::TAG_LEN] = (&*tag).try_into().expect("the tag is TAG_LEN bytes");
-    if aead::open_in_place(data_key, &header.payload_nonce, body, tag, aad) {
-        Ok(header_len..end)
-    } else {
-        Err(EnvelopeError::Payload)
+) -> Result<Zeroizing<Vec<u8>>, EnvelopeError> {
+    let (aad, payload) = file.split_at(header_len.min(file.len()));
+    if header.version == 1 {
+        let Some(body_len) = payload.len().checked_sub(aead::TAG_LEN) else {
+            return Err(EnvelopeError::Truncated);
+        };
+        let mut image = Zeroizing::new(payload[..body_len].to_vec());
+        let tag: &[u8; aead::TAG_LEN] = payload[body_len..].try_into().expect("TAG_LEN bytes");
+        return if aead::open_in_place(data_key, &header.payload_nonce, &mut image, tag, aad) {
+            Ok(image)
+        } else {
+            Err(EnvelopeError::Payload)
+        };
     }
+    let mut image = Zeroizing::new(vec![0u8; plain_len(payload.len() as u64)?]);
+    let read_at = |at: u64, buf: &mut [u8]| {
+        let at = usize::try_from(at).map_err(|_| EnvelopeError::Truncated)?;
+        let bytes = payload
+            .get(at..at + buf.len())
+            .ok_or(EnvelopeError::Truncated)?;
+        buf.copy_from_slice(bytes);
+        Ok(())
+    };
+    match open_into(&mut image, header, aad, data_key, read_at) {
+        Ok(()) => Ok(image),
+        Err(OpenError::Read(e) | OpenError::Envelope(e)) => Err(e),
+    }
+}
+
+/// Runs `work(index, piece)` on each `piece_len`-byte piece of `buf` (the
+/// last may be shorter), spread over up to [`MAX_THREADS`] threads in
+/// contiguous runs; returns the first error. A buffer of one piece is
+/// worked on this thread alone.
+fn each_piece<E: Send>(
+    buf: &mut [u8],
+    piece_len: usize,
+    work: impl Fn(usize, &mut [u8]) -> Result<(), E> + Sync,
+) -> Result<(), E> {
+    let mut pieces: Vec<(usize, &mut [u8])> = buf.chunks_mut(piece_len).enumerate().collect();
+    let threads = if pieces.len() < 2 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .clamp(1, MAX_THREADS)
+            .min(pieces.len())
+    };
+    let run = |group: Vec<(usize, &mut [u8])>| group.into_iter().try_for_each(|(i, p)| work(i, p));
+    if threads == 1 {
+        return run(pieces);
+    }
+    let per_thread = pieces.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let mut handles = Vec::with_capacity(threads);
+        while pieces.len() > per_thread {
+            let rest = pieces.split_off(per_thread);
+            let mine = std::mem::replace(&mut pieces, rest);
+            handles.push(scope.spawn(|| run(mine)));
+        }
+        let last = run(pieces);
+        handles.into_iter().fold(last, |result, h| {
+            let theirs = h
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            result.and(theirs)
+        })
+    })
 }
 
 #[cfg(test)]
@@ -338,7 +508,7 @@ mod tests {
     use crate::crypto::kdf::FLOOR;
     use crate::crypto::random_key;
 
-    fn sample() -> (Vec<u8>, Key, Key) {
+    fn header() -> (Header, Key, Key) {
         let slot_key = random_key();
         let data_key = random_key();
         let slot = Slot::wrap(
@@ -348,8 +518,23 @@ mod tests {
             &slot_key,
             &data_key,
         );
-        let mut h = Header::new(vec![slot]);
+        (Header::new(vec![slot]), slot_key, data_key)
+    }
+
+    fn sample() -> (Vec<u8>, Key, Key) {
+        let (mut h, slot_key, data_key) = header();
         (seal(&mut h, &data_key, b"sqlite image"), slot_key, data_key)
+    }
+
+    /// An image of `len` bytes that differ from chunk to chunk.
+    fn image(len: usize) -> Vec<u8> {
+        (0..len).map(|i| (i / 7 % 251) as u8).collect()
+    }
+
+    /// Opens `file` after decoding its header.
+    fn open_file(file: &[u8], data_key: &Key) -> Result<Zeroizing<Vec<u8>>, EnvelopeError> {
+        let (h, len) = Header::decode(file)?;
+        open(file, &h, len, data_key)
     }
 
     #[test]
@@ -357,15 +542,144 @@ mod tests {
         let (file, slot_key, data_key) = sample();
         let (h, len) = Header::decode(&file).unwrap();
         assert_eq!(len, FIXED_LEN + SLOT_LEN + CHECKSUM_LEN);
+        assert_eq!(h.version, FORMAT_VERSION);
         let dk = h
             .slot(SlotKind::Passphrase)
             .unwrap()
             .unwrap_key(&slot_key)
             .unwrap();
         assert_eq!(*dk, *data_key);
-        let mut file = file;
-        let range = open(&mut file, &h, len, &dk).unwrap();
-        assert_eq!(&file[range], b"sqlite image");
+        assert_eq!(&open(&file, &h, len, &dk).unwrap()[..], b"sqlite image");
+    }
+
+    #[test]
+    fn images_of_every_chunk_count_round_trip() {
+        let (mut h, _, data_key) = header();
+        for len in [
+            1,
+            CHUNK_LEN - 1,
+            CHUNK_LEN,
+            CHUNK_LEN + 1,
+            5 * CHUNK_LEN + 3,
+        ] {
+            let plain = image(len);
+            let file = seal(&mut h, &data_key, &plain);
+            let chunks = len.div_ceil(CHUNK_LEN);
+            let (_, hlen) = Header::decode(&file).unwrap();
+            assert_eq!(file.len(), hlen + len + chunks * aead::TAG_LEN, "{len}");
+            assert_eq!(plain_len((file.len() - hlen) as u64), Ok(len));
+            assert_eq!(
+                &open_file(&file, &data_key).unwrap()[..],
+                &plain[..],
+                "{len}"
+            );
+        }
+    }
+
+    #[test]
+    fn reordered_repeated_or_dropped_chunks_fail() {
+        let (mut h, _, data_key) = header();
+        let file = seal(&mut h, &data_key, &image(3 * CHUNK_LEN + 100));
+        let (_, hlen) = Header::decode(&file).unwrap();
+        let chunk = |i: usize| {
+            let at = hlen + i * SEALED_CHUNK_LEN;
+            file[at..(at + SEALED_CHUNK_LEN).min(file.len())].to_vec()
+        };
+        let with = |order: &[usize]| {
+            let mut f = file[..hlen].to_vec();
+            for &i in order {
+                f.extend_from_slice(&chunk(i));
+            }
+            f
+        };
+        assert!(open_file(&with(&[0, 1, 2, 3]), &data_key).is_ok());
+        for order in [
+            &[1, 0, 2, 3][..],
+            &[0, 0, 2, 3],
+            &[0, 2, 3],
+            &[0, 1, 2],
+            &[0, 1, 2, 2, 3],
+        ] {
+            let err = open_file(&with(order), &data_key).unwrap_err();
+            assert_eq!(err, EnvelopeError::Payload, "{order:?}");
+        }
+        // A chunk of another file with the same key does not fit either.
+        let other = seal(&mut h, &data_key, &image(3 * CHUNK_LEN + 100));
+        let mut mixed = file.clone();
+        let at = hlen + SEALED_CHUNK_LEN;
+        mixed[at..at + SEALED_CHUNK_LEN].copy_from_slice(&other[at..at + SEALED_CHUNK_LEN]);
+        assert_eq!(
+            open_file(&mixed, &data_key).unwrap_err(),
+            EnvelopeError::Payload
+        );
+    }
+
+    #[test]
+    fn a_failed_open_into_leaves_no_plaintext() {
+        let (mut h, _, data_key) = header();
+        let plain = image(4 * CHUNK_LEN);
+        let mut file = seal(&mut h, &data_key, &plain);
+        let (h, hlen) = Header::decode(&file).unwrap();
+        *file.last_mut().unwrap() ^= 1; // the last chunk's tag
+        let (aad, payload) = file.split_at(hlen);
+        let mut out = vec![0u8; plain.len()];
+        let read_at = |at: u64, buf: &mut [u8]| {
+            let at = at as usize;
+            buf.copy_from_slice(&payload[at..at + buf.len()]);
+            Ok::<(), ()>(())
+        };
+        let err = open_into(&mut out, &h, aad, &data_key, read_at).unwrap_err();
+        assert!(matches!(err, OpenError::Envelope(EnvelopeError::Payload)));
+        assert!(
+            out.iter().all(|&b| b == 0),
+            "the chunks that did open were wiped"
+        );
+        let err = open_into(&mut out, &h, aad, &data_key, |_, _| Err("disk")).unwrap_err();
+        assert!(matches!(err, OpenError::Read("disk")));
+    }
+
+    #[test]
+    fn payload_lengths_no_writer_makes_are_truncated() {
+        assert_eq!(plain_len(0), Err(EnvelopeError::Truncated));
+        assert_eq!(
+            plain_len(aead::TAG_LEN as u64),
+            Err(EnvelopeError::Truncated)
+        );
+        assert_eq!(plain_len(aead::TAG_LEN as u64 + 1), Ok(1));
+        let full = SEALED_CHUNK_LEN as u64;
+        assert_eq!(plain_len(full), Ok(CHUNK_LEN));
+        assert_eq!(plain_len(full + 16), Err(EnvelopeError::Truncated));
+        assert_eq!(plain_len(full + 17), Ok(CHUNK_LEN + 1));
+    }
+
+    #[test]
+    fn format_1_files_still_open() {
+        let (mut h, _, data_key) = header();
+        h.version = 1;
+        h.payload_nonce = aead::random_nonce();
+        let mut file = h.encode();
+        let hlen = file.len();
+        file.extend_from_slice(b"an image from format 1");
+        let (aad, body) = file.split_at_mut(hlen);
+        let tag = aead::seal_in_place(&data_key, &h.payload_nonce, body, aad);
+        file.extend_from_slice(&tag);
+        let (decoded, _) = Header::decode(&file).unwrap();
+        assert_eq!(decoded.version, 1);
+        assert_eq!(
+            &open_file(&file, &data_key).unwrap()[..],
+            b"an image from format 1"
+        );
+        let mut bad = file.clone();
+        bad[hlen] ^= 1;
+        assert_eq!(
+            open_file(&bad, &data_key).unwrap_err(),
+            EnvelopeError::Payload
+        );
+        // Saving writes format 2, and the old slot still opens.
+        let mut h = decoded;
+        let again = seal(&mut h, &data_key, b"now format 2");
+        assert_eq!(Header::decode(&again).unwrap().0.version, FORMAT_VERSION);
+        assert_eq!(&open_file(&again, &data_key).unwrap()[..], b"now format 2");
     }
 
     #[test]
@@ -388,7 +702,7 @@ mod tests {
                     // Only reachable if the checksum collided; then the AEADs must catch it.
                     let dk = h.slots[0].unwrap_key(&slot_key);
                     assert!(
-                        dk.is_none() || open(&mut f, &h, l, &data_key).is_err(),
+                        dk.is_none() || open(&f, &h, l, &data_key).is_err(),
                         "bit {bit}"
                     );
                 }
@@ -399,24 +713,21 @@ mod tests {
     #[test]
     fn payload_damage_truncation_and_garbage() {
         let (file, _, data_key) = sample();
-        let (h, len) = Header::decode(&file).unwrap();
+        let (_, len) = Header::decode(&file).unwrap();
         let mut f = file.clone();
         *f.last_mut().unwrap() ^= 0x80;
-        let before = f.clone();
         assert_eq!(
-            open(&mut f, &h, len, &data_key).unwrap_err(),
+            open_file(&f, &data_key).unwrap_err(),
             EnvelopeError::Payload
         );
-        assert_eq!(f, before, "a failed open leaves the buffer as it was");
         let mut longer = file.clone();
         longer.push(0);
         assert_eq!(
-            open(&mut longer, &h, len, &data_key).unwrap_err(),
+            open_file(&longer, &data_key).unwrap_err(),
             EnvelopeError::Payload
         );
-        let mut short = file[..len + 3].to_vec();
         assert_eq!(
-            open(&mut short, &h, len, &data_key).unwrap_err(),
+            open_file(&file[..len + 3], &data_key).unwrap_err(),
             EnvelopeError::Truncated
         );
         assert_eq!(
@@ -428,11 +739,11 @@ mod tests {
             Header::decode(b"SQLite format 3\0").unwrap_err(),
             EnvelopeError::NotAStore
         );
-        let mut v2 = file.clone();
-        v2[8] = 2;
+        let mut v3 = file.clone();
+        v3[8] = 3;
         assert_eq!(
-            Header::decode(&v2).unwrap_err(),
-            EnvelopeError::UnknownVersion(2)
+            Header::decode(&v3).unwrap_err(),
+            EnvelopeError::UnknownVersion(3)
         );
     }
 

@@ -122,41 +122,52 @@ impl Lock {
     }
 }
 
-/// The whole store file in memory. It is held in 8-byte words because it
-/// holds the plaintext once decrypted in place, and wiping words on drop
-/// takes an eighth of the volatile writes that wiping bytes would.
-pub struct FileBuf {
-    words: zeroize::Zeroizing<Vec<u64>>,
-    len: usize,
+/// The store file, open for reading. The store is replaced by rename,
+/// never written in place, so an open file keeps the bytes it had when it
+/// was opened, whatever writers do meanwhile.
+#[derive(Debug)]
+pub struct StoreFile {
+    file: File,
+    len: u64,
 }
 
-impl FileBuf {
-    /// The file's bytes.
-    pub fn bytes(&self) -> &[u8] {
-        &bytemuck::cast_slice::<u64, u8>(&self.words)[..self.len]
+impl StoreFile {
+    /// Opens the store file.
+    pub fn open(store: &Path) -> Result<StoreFile> {
+        let file = File::open(store).map_err(|e| read_error(store, &e))?;
+        let len = file.metadata().map_err(|e| read_error(store, &e))?.len();
+        Ok(StoreFile { file, len })
     }
 
-    /// The file's bytes, to decrypt in place.
-    pub fn bytes_mut(&mut self) -> &mut [u8] {
-        &mut bytemuck::cast_slice_mut::<u64, u8>(&mut self.words)[..self.len]
+    /// The file's length when it was opened.
+    pub fn len(&self) -> u64 {
+        self.len
     }
-}
 
-/// Reads the whole store file.
-pub fn read(store: &Path) -> Result<FileBuf> {
-    use std::io::Read;
-    let mut f = File::open(store).map_err(|e| read_error(store, &e))?;
-    let len = f.metadata().map_err(|e| read_error(store, &e))?.len();
-    let len = usize::try_from(len).map_err(|_| Error::damaged(store, "it is too large"))?;
-    let mut buf = FileBuf {
-        words: zeroize::Zeroizing::new(vec![0u64; len.div_ceil(8)]),
-        len,
-    };
-    // The store is replaced by rename, never written in place, so the
-    // length read above is the length of this open file.
-    f.read_exact(buf.bytes_mut())
-        .map_err(|e| read_error(store, &e))?;
-    Ok(buf)
+    /// Whether the file is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Fills `buf` from `offset`; callable from several threads at once.
+    pub fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        self.file.read_exact_at(buf, offset)
+    }
+
+    /// The first `limit` bytes, or the whole file when it is shorter.
+    pub fn read_prefix(&self, store: &Path, limit: usize) -> Result<Vec<u8>> {
+        let n = usize::try_from(self.len).map_or(limit, |len| len.min(limit));
+        let mut buf = vec![0u8; n];
+        self.read_at(0, &mut buf)
+            .map_err(|e| Error::io("read store", store, &e))?;
+        Ok(buf)
+    }
+
+    /// The whole file.
+    pub fn read_all(&self, store: &Path) -> Result<Vec<u8>> {
+        self.read_prefix(store, usize::MAX)
+    }
 }
 
 fn read_error(store: &Path, e: &std::io::Error) -> Error {

@@ -144,6 +144,88 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// Decrypts the payload of `file` (header bytes `aad`, parsed as `header`)
+/// into `conn`'s main database. Format 2 is decrypted straight into the
+/// buffer SQLite keeps, chunk by chunk on several threads; format 1 is
+/// decrypted whole, then copied.
+fn read_image(
+    conn: &mut Connection,
+    path: &Path,
+    file: &file::StoreFile,
+    header: &Header,
+    aad: &[u8],
+    data_key: &Key,
+) -> Result<()> {
+    let not_a_database = || Error::damaged(path, "the decrypted contents are not a database");
+    let payload_len = file.len() - aad.len() as u64;
+    if header.version == 1 {
+        let bytes = file.read_all(path)?;
+        let image = envelope::open(&bytes, header, aad.len(), data_key)
+            .map_err(|e| envelope_error(path, e))?;
+        return conn
+            .deserialize_read_exact("main", &image[..], image.len(), false)
+            .map_err(|_| not_a_database());
+    }
+    let len = envelope::plain_len(payload_len).map_err(|e| envelope_error(path, e))?;
+    let mut reader = ImageReader {
+        path,
+        file,
+        header,
+        aad,
+        data_key,
+        len,
+        done: false,
+        failure: None,
+    };
+    let read = conn.deserialize_read_exact("main", &mut reader, len, false);
+    match (read, reader.failure) {
+        (Ok(()), _) => Ok(()),
+        (Err(_), Some(failure)) => Err(failure),
+        (Err(_), None) => Err(not_a_database()),
+    }
+}
+
+/// What SQLite reads a format-2 image through: it asks for the whole image
+/// in one read into its own buffer, which [`envelope::open_into`] fills.
+struct ImageReader<'a> {
+    path: &'a Path,
+    file: &'a file::StoreFile,
+    header: &'a Header,
+    aad: &'a [u8],
+    data_key: &'a Key,
+    len: usize,
+    done: bool,
+    /// Why the read failed, told apart better than SQLite's error can.
+    failure: Option<Error>,
+}
+
+impl std::io::Read for ImageReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.done || buf.is_empty() {
+            return Ok(0);
+        }
+        if buf.len() != self.len {
+            self.failure = Some(Error::internal("SQLite read the image in parts"));
+            return Err(std::io::Error::other("partial image read"));
+        }
+        let (file, payload_at) = (self.file, self.aad.len() as u64);
+        let read_at = |at: u64, b: &mut [u8]| file.read_at(payload_at + at, b);
+        match envelope::open_into(buf, self.header, self.aad, self.data_key, read_at) {
+            Ok(()) => {
+                self.done = true;
+                Ok(buf.len())
+            }
+            Err(e) => {
+                self.failure = Some(match e {
+                    envelope::OpenError::Read(e) => Error::io("read store", self.path, &e),
+                    envelope::OpenError::Envelope(e) => envelope_error(self.path, e),
+                });
+                Err(std::io::Error::other("image not read"))
+            }
+        }
+    }
+}
+
 impl Store {
     /// Creates a new store at `path`, refusing to overwrite an existing one.
     /// Returns it with its recovery key, to be shown once.
@@ -228,14 +310,13 @@ impl Store {
                 session_key = Some(session::open(dir, token, &header.store_id)?);
             }
         }
-        let (bytes, lock) = match access {
-            Access::Read => (file::read(path)?, None),
-            Access::Write { lock_timeout } => {
-                let lock = Lock::acquire(path, lock_timeout)?;
-                (file::read(path)?, Some(lock))
-            }
+        let lock = match access {
+            Access::Read => None,
+            Access::Write { lock_timeout } => Some(Lock::acquire(path, lock_timeout)?),
         };
-        let (header2, header_len) = decode(path, bytes.bytes())?;
+        let file = file::StoreFile::open(path)?;
+        let first = file.read_prefix(path, envelope::MAX_HEADER_LEN)?;
+        let (header2, header_len) = decode(path, &first)?;
         let data_key = match (unlock, first_slot, session_key) {
             (Unlock::Session { .. }, _, Some(key)) => {
                 if header2.store_id != header.store_id {
@@ -261,25 +342,19 @@ impl Store {
             }
             _ => return Err(Error::internal("inconsistent unlock state")),
         };
-        Self::load(path, bytes, header2, header_len, data_key, lock)
+        let mut conn = Connection::open_in_memory()?;
+        let aad = &first[..header_len];
+        read_image(&mut conn, path, &file, &header2, aad, &data_key)?;
+        Self::load(path, conn, header2, data_key, lock)
     }
 
     fn load(
         path: &Path,
-        mut bytes: file::FileBuf,
+        conn: Connection,
         header: Header,
-        header_len: usize,
         data_key: Key,
         lock: Option<Lock>,
     ) -> Result<Store> {
-        // The file buffer is decrypted in place and wiped when dropped.
-        let plain = envelope::open(bytes.bytes_mut(), &header, header_len, &data_key)
-            .map_err(|e| envelope_error(path, e))?;
-        let mut conn = Connection::open_in_memory()?;
-        let len = plain.len();
-        conn.deserialize_read_exact("main", &bytes.bytes()[plain], len, false)
-            .map_err(|_| Error::damaged(path, "the decrypted contents are not a database"))?;
-        drop(bytes);
         schema::configure(&conn)?;
         let file_schema = schema::version(&conn)?;
         schema::migrate(&conn)?;
@@ -320,9 +395,9 @@ impl Store {
         if self.lock.is_none() {
             return Err(Error::internal("backup of a store opened without the lock"));
         }
-        let bytes = file::read(&self.path)?;
-        file::write_new(dest, bytes.bytes())?;
-        Ok(bytes.bytes().len() as u64)
+        let bytes = file::StoreFile::open(&self.path)?.read_all(&self.path)?;
+        file::write_new(dest, &bytes)?;
+        Ok(bytes.len() as u64)
     }
 
     /// The schema version of the file as it was read (commands migrate it
@@ -584,5 +659,12 @@ pub(crate) mod tests {
         let full = std::fs::metadata(&path).unwrap().len();
         let per_app = (full - empty) / n;
         assert!(per_app <= 1024, "{per_app} bytes per app");
+        // The image spans several chunks, read back on several threads.
+        assert!(full > 4 * envelope::CHUNK_LEN as u64);
+        drop(s);
+        let s = Store::open(&path, PW, Access::Read).unwrap();
+        assert_eq!(s.app_count(AppFilter::All).unwrap(), n as usize);
+        assert_eq!(s.find_app("app-321").unwrap().name, "app-321");
+        assert!(s.check().unwrap().problems.is_empty());
     }
 }

@@ -78,7 +78,7 @@ fn generate() {
     b.extend_from_slice(b"appended bytes");
     write("extra-bytes.appctl", &b);
     let mut b = sound.clone();
-    b[8] = 2;
+    b[8] = 3;
     fix_checksum(&mut b);
     write("unknown-format-version.appctl", &b);
     let mut b = sound.clone();
@@ -115,13 +115,47 @@ fn generate() {
     store.save().unwrap();
     drop(store);
     write("newer-schema.appctl", &std::fs::read(&path).unwrap());
+
+    // An image of two chunks, and the same file cut where its second chunk
+    // begins: the first chunk then lacks the last-chunk flag.
+    std::fs::write(&path, &sound).unwrap();
+    let mut store = Store::open(
+        &path,
+        Unlock::Passphrase(PASSPHRASE),
+        Access::Write { lock_timeout },
+    )
+    .unwrap();
+    for i in 0..90 {
+        let patch = AppPatch {
+            description: Some(Some(format!("An app that fills the second chunk, {i}"))),
+            ..AppPatch::default()
+        };
+        store
+            .create_app(&format!("filler-{i}"), None, &patch)
+            .unwrap();
+    }
+    store.save().unwrap();
+    drop(store);
+    let two = std::fs::read(&path).unwrap();
+    let chunks = (two.len() - hlen).div_ceil(envelope::CHUNK_LEN + 16);
+    assert_eq!(chunks, 2, "the two-chunk vector has {chunks} chunks");
+    write("sound-two-chunks.appctl", &two);
+    write(
+        "cut-at-chunk-boundary.appctl",
+        &two[..hlen + envelope::CHUNK_LEN + 16],
+    );
 }
 
 #[test]
 fn the_committed_sound_vectors_open_with_this_code() {
     // sound-schema-1.appctl was written before migration 2; it must open,
     // migrate in memory and check sound.
-    for name in ["sound.appctl", "sound-schema-1.appctl"] {
+    for name in [
+        "sound.appctl",
+        "sound-schema-1.appctl",
+        "sound-format-1.appctl",
+        "sound-two-chunks.appctl",
+    ] {
         let bytes = std::fs::read(dir().join(name)).unwrap();
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("s.appctl");
@@ -134,11 +168,12 @@ fn the_committed_sound_vectors_open_with_this_code() {
         );
         let report = s.check().unwrap();
         assert!(report.problems.is_empty(), "{name}: {:?}", report.problems);
-        let file_version = if name == "sound.appctl" {
-            super::schema::CURRENT
-        } else {
-            1
+        let (format, schema) = match name {
+            "sound-schema-1.appctl" => (1, 1),
+            "sound-format-1.appctl" => (1, super::schema::CURRENT),
+            _ => (envelope::FORMAT_VERSION, super::schema::CURRENT),
         };
-        assert_eq!(report.schema_version, file_version, "{name}");
+        assert_eq!(report.format_version, format, "{name}");
+        assert_eq!(report.schema_version, schema, "{name}");
     }
 }

@@ -286,7 +286,7 @@ fn check_reports_a_sound_store_and_fails_on_a_damaged_one() {
     env.app("A");
     let v = env.json(&["check"]);
     assert_eq!(v["sound"], true);
-    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["format_version"], appctl::store::envelope::FORMAT_VERSION);
     assert_eq!(v["schema_version"], appctl::store::schema::CURRENT);
     assert_eq!(v["key_slots"][0]["slot"], "passphrase");
     assert_eq!(v["key_slots"][1]["slot"], "recovery key");

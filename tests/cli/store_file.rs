@@ -49,7 +49,7 @@ fn init_json_reports_versions_and_kdf() {
             .bytes()
             .all(|b| b.is_ascii_digit())
     );
-    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["format_version"], appctl::store::envelope::FORMAT_VERSION);
     assert_eq!(v["kdf"]["memory_mib"], 19);
     assert_eq!(v["kdf"]["iterations"], 2);
 }

@@ -171,3 +171,35 @@ fn every_header_bit_flip_and_sampled_payload_flips_exit_5_or_6() {
         assert!(matches!(code, Some(5) | Some(6)), "{label}: exit {code:?}");
     }
 }
+
+#[test]
+fn a_format_1_store_opens_and_is_rewritten_as_format_2_by_its_next_write() {
+    let env = Env::bare();
+    let store = env.path("old.appctl");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    std::fs::copy(dir.join("sound-format-1.appctl"), &store).unwrap();
+    let run = |args: &[&str]| {
+        let out = env
+            .cmd()
+            .env("APPCTL_STORE", &store)
+            .env("APPCTL_PASSPHRASE", "vector passphrase")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    assert_eq!(run(&["--json", "check"])["format_version"], 1);
+    run(&["--json", "app", "create", "after-upgrade"]);
+    let check = run(&["--json", "check"]);
+    assert_eq!(
+        check["format_version"],
+        appctl::store::envelope::FORMAT_VERSION
+    );
+    assert_eq!(check["sound"], true);
+    assert_eq!(run(&["--json", "app", "list"]).as_array().unwrap().len(), 2);
+    assert_eq!(
+        run(&["--json", "app", "show", "vector-app"])["project_id"],
+        "1"
+    );
+}
