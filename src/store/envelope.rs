@@ -323,33 +323,56 @@ impl Header {
 }
 
 /// Seals `plaintext` (a non-empty image) under `data_key` with a fresh
-/// payload nonce, in format 2, and returns the whole file: header, then the
-/// sealed chunks. The plaintext is copied once, into the output, and each
-/// chunk is encrypted there; chunks are sealed on several threads.
-pub fn seal(header: &mut Header, data_key: &Key, plaintext: &[u8]) -> Vec<u8> {
+/// payload nonce, in format 2, and hands the file to `write_at(offset,
+/// bytes)` piece by piece: the header at 0, then each sealed chunk at its
+/// place. Chunks are sealed on several threads, each in a buffer of one
+/// chunk, so no copy of the whole image is made. Returns the file's length.
+pub fn seal_to<E: Send>(
+    header: &mut Header,
+    data_key: &Key,
+    plaintext: &[u8],
+    write_at: impl Fn(u64, &[u8]) -> Result<(), E> + Sync,
+) -> Result<u64, E> {
     debug_assert!(!plaintext.is_empty(), "a SQLite image is never empty");
     header.version = FORMAT_VERSION;
     header.payload_nonce = aead::random_nonce();
-    let mut file = header.encode();
-    let header_len = file.len();
+    let aad = header.encode();
+    write_at(0, &aad)?;
     let chunks = plaintext.len().div_ceil(CHUNK_LEN);
-    file.reserve_exact(plaintext.len() + chunks * aead::TAG_LEN);
-    for chunk in plaintext.chunks(CHUNK_LEN) {
-        file.extend_from_slice(chunk);
-        file.extend_from_slice(&[0; aead::TAG_LEN]);
-    }
-    let (aad, body) = file.split_at_mut(header_len);
-    let aad: &[u8] = aad;
     let nonce = header.payload_nonce;
-    let sealed: Result<(), std::convert::Infallible> =
-        each_piece(body, SEALED_CHUNK_LEN, |i, piece| {
-            let (chunk, tag) = piece.split_at_mut(piece.len() - aead::TAG_LEN);
+    in_parallel(
+        plaintext.chunks(CHUNK_LEN).enumerate().collect(),
+        |(i, chunk)| {
+            // Encrypted in place, so the buffer holds ciphertext when dropped.
+            let mut sealed = Vec::with_capacity(SEALED_CHUNK_LEN);
+            sealed.extend_from_slice(chunk);
             let nonce = chunk_nonce(&nonce, i, i + 1 == chunks);
-            tag.copy_from_slice(&aead::seal_in_place(data_key, &nonce, chunk, aad));
+            let tag = aead::seal_in_place(data_key, &nonce, &mut sealed, &aad);
+            sealed.extend_from_slice(&tag);
+            write_at((aad.len() + i * SEALED_CHUNK_LEN) as u64, &sealed)
+        },
+    )?;
+    Ok((aad.len() + plaintext.len() + chunks * aead::TAG_LEN) as u64)
+}
+
+/// [`seal_to`] into memory: returns the whole file.
+pub fn seal(header: &mut Header, data_key: &Key, plaintext: &[u8]) -> Vec<u8> {
+    let file = std::sync::Mutex::new(Vec::new());
+    let sealed: Result<u64, std::convert::Infallible> =
+        seal_to(header, data_key, plaintext, |at, bytes| {
+            let mut file = file
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let at = at as usize;
+            if file.len() < at + bytes.len() {
+                file.resize(at + bytes.len(), 0);
+            }
+            file[at..at + bytes.len()].copy_from_slice(bytes);
             Ok(())
         });
-    let Ok(()) = sealed;
-    file
+    let Ok(_) = sealed;
+    file.into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The nonce of chunk `index`: the payload nonce with the index and the
@@ -406,18 +429,21 @@ pub fn open_into<E: Send>(
     read_at: impl Fn(u64, &mut [u8]) -> Result<(), E> + Sync,
 ) -> Result<(), OpenError<E>> {
     let chunks = image.len().div_ceil(CHUNK_LEN);
-    let opened = each_piece(image, CHUNK_LEN, |i, chunk| {
-        let at = (i * SEALED_CHUNK_LEN) as u64;
-        let mut tag = [0u8; aead::TAG_LEN];
-        read_at(at, chunk).map_err(OpenError::Read)?;
-        read_at(at + chunk.len() as u64, &mut tag).map_err(OpenError::Read)?;
-        let nonce = chunk_nonce(&header.payload_nonce, i, i + 1 == chunks);
-        if aead::open_in_place(data_key, &nonce, chunk, &tag, aad) {
-            Ok(())
-        } else {
-            Err(OpenError::Envelope(EnvelopeError::Payload))
-        }
-    });
+    let opened = in_parallel(
+        image.chunks_mut(CHUNK_LEN).enumerate().collect(),
+        |(i, chunk)| {
+            let at = (i * SEALED_CHUNK_LEN) as u64;
+            let mut tag = [0u8; aead::TAG_LEN];
+            read_at(at, chunk).map_err(OpenError::Read)?;
+            read_at(at + chunk.len() as u64, &mut tag).map_err(OpenError::Read)?;
+            let nonce = chunk_nonce(&header.payload_nonce, i, i + 1 == chunks);
+            if aead::open_in_place(data_key, &nonce, chunk, &tag, aad) {
+                Ok(())
+            } else {
+                Err(OpenError::Envelope(EnvelopeError::Payload))
+            }
+        },
+    );
     if opened.is_err() {
         zeroize::Zeroize::zeroize(image);
     }
@@ -462,37 +488,34 @@ pub fn open(
     }
 }
 
-/// Runs `work(index, piece)` on each `piece_len`-byte piece of `buf` (the
-/// last may be shorter), spread over up to [`MAX_THREADS`] threads in
-/// contiguous runs; returns the first error. A buffer of one piece is
-/// worked on this thread alone.
-fn each_piece<E: Send>(
-    buf: &mut [u8],
-    piece_len: usize,
-    work: impl Fn(usize, &mut [u8]) -> Result<(), E> + Sync,
+/// Runs `work` on each of `items`, spread over up to [`MAX_THREADS`]
+/// threads in contiguous runs; returns the first error. One item is worked
+/// on this thread alone.
+fn in_parallel<T: Send, E: Send>(
+    mut items: Vec<T>,
+    work: impl Fn(T) -> Result<(), E> + Sync,
 ) -> Result<(), E> {
-    let mut pieces: Vec<(usize, &mut [u8])> = buf.chunks_mut(piece_len).enumerate().collect();
-    let threads = if pieces.len() < 2 {
+    let threads = if items.len() < 2 {
         1
     } else {
         std::thread::available_parallelism()
             .map_or(1, std::num::NonZeroUsize::get)
             .clamp(1, MAX_THREADS)
-            .min(pieces.len())
+            .min(items.len())
     };
-    let run = |group: Vec<(usize, &mut [u8])>| group.into_iter().try_for_each(|(i, p)| work(i, p));
+    let run = |group: Vec<T>| group.into_iter().try_for_each(&work);
     if threads == 1 {
-        return run(pieces);
+        return run(items);
     }
-    let per_thread = pieces.len().div_ceil(threads);
+    let per_thread = items.len().div_ceil(threads);
     std::thread::scope(|scope| {
         let mut handles = Vec::with_capacity(threads);
-        while pieces.len() > per_thread {
-            let rest = pieces.split_off(per_thread);
-            let mine = std::mem::replace(&mut pieces, rest);
+        while items.len() > per_thread {
+            let rest = items.split_off(per_thread);
+            let mine = std::mem::replace(&mut items, rest);
             handles.push(scope.spawn(|| run(mine)));
         }
-        let last = run(pieces);
+        let last = run(items);
         handles.into_iter().fold(last, |result, h| {
             let theirs = h
                 .join()

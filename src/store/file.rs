@@ -209,11 +209,12 @@ pub fn remove_stale_temps(store: &Path) {
     }
 }
 
-/// Replaces the store with `bytes` atomically and durably: write a 0600
-/// temporary file beside it, fsync it, rename it over the store, fsync the
-/// directory. A crash at any point leaves the old or the new store.
+/// Replaces the store atomically and durably with what `fill` writes into
+/// a new 0600 temporary file beside it (`fill` may write at any offsets,
+/// from several threads): then fsync it, rename it over the store, fsync
+/// the directory. A crash at any point leaves the old or the new store.
 /// Must be called with the lock held.
-pub fn write_atomic(store: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write_atomic(store: &Path, fill: impl FnOnce(&File) -> std::io::Result<()>) -> Result<()> {
     let dir = parent_dir(store);
     let mut suffix = [0u8; 8];
     crate::crypto::random_bytes(&mut suffix);
@@ -225,16 +226,14 @@ pub fn write_atomic(store: &Path, bytes: &[u8]) -> Result<()> {
     );
     let tmp = dir.join(name);
     let result = (|| {
-        let mut f = OpenOptions::new()
+        let f = OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
             .open(&tmp)
             .map_err(|e| Error::io("create temporary file", &tmp, &e))?;
-        let cut = fault::write_cut(bytes.len());
-        f.write_all(&bytes[..cut])
-            .and_then(|()| fault::inject(fault::Step::Write))
-            .and_then(|()| f.write_all(&bytes[cut..]))
+        fill(&f)
+            .and_then(|()| fault::inject_write(&f))
             .map_err(|e| Error::io("write temporary file", &tmp, &e))?;
         fault::inject(fault::Step::Fsync)
             .and_then(|()| f.sync_all())
@@ -299,10 +298,12 @@ pub fn dir_of(path: &Path) -> &Path {
 /// Fault injection for tests of the save path. In debug builds (the ones
 /// the test suite runs), `APPCTL_FAULT=write|enospc|fsync|rename|dirsync`
 /// makes that step of a save fail as the OS would; `write:N` and
-/// `enospc:N` fail after N bytes (default: half the file). Release builds
-/// compile it to nothing.
+/// `enospc:N` leave only the first N bytes written (default: half the
+/// file). Release builds compile it to nothing.
 mod fault {
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    // Release builds inject nothing, so they never name a write failure.
+    #[cfg_attr(not(debug_assertions), allow(dead_code))]
     pub(super) enum Step {
         Write,
         Fsync,
@@ -310,20 +311,28 @@ mod fault {
         DirSync,
     }
 
-    /// Where a failing write stops: after N bytes, or half the file.
+    /// After the file was written: an injected write failure cuts it
+    /// after N bytes (or half its length), as a write that failed midway
+    /// leaves it, then fails.
     #[cfg(debug_assertions)]
-    pub(super) fn write_cut(len: usize) -> usize {
+    pub(super) fn inject_write(f: &std::fs::File) -> std::io::Result<()> {
+        let Err(e) = inject(Step::Write) else {
+            return Ok(());
+        };
         let spec = std::env::var("APPCTL_FAULT").unwrap_or_default();
-        match spec.split_once(':') {
-            Some((_, n)) => n.parse::<usize>().map_or(len / 2, |n| n.min(len)),
+        let len = f.metadata()?.len();
+        let cut = match spec.split_once(':') {
+            Some((_, n)) => n.parse::<u64>().map_or(len / 2, |n| n.min(len)),
             None => len / 2,
-        }
+        };
+        f.set_len(cut)?;
+        Err(e)
     }
 
     #[cfg(not(debug_assertions))]
     #[inline(always)]
-    pub(super) fn write_cut(len: usize) -> usize {
-        len
+    pub(super) fn inject_write(_: &std::fs::File) -> std::io::Result<()> {
+        Ok(())
     }
 
     #[cfg(debug_assertions)]
@@ -359,8 +368,9 @@ mod tests {
     fn atomic_write_replaces_and_sets_0600_and_leaves_no_temp() {
         let d = tempfile::tempdir().unwrap();
         let store = d.path().join("s.appctl");
-        write_atomic(&store, b"one").unwrap();
-        write_atomic(&store, b"two").unwrap();
+        let write = |bytes: &'static [u8]| move |f: &File| (&*f).write_all(bytes);
+        write_atomic(&store, write(b"one")).unwrap();
+        write_atomic(&store, write(b"two")).unwrap();
         assert_eq!(fs::read(&store).unwrap(), b"two");
         let mode = fs::metadata(&store).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);

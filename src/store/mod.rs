@@ -167,6 +167,13 @@ fn read_image(
             .map_err(|_| not_a_database());
     }
     let len = envelope::plain_len(payload_len).map_err(|e| envelope_error(path, e))?;
+    // SQLite's buffer is exactly as large as what it is given, and grows by
+    // doubling (a copy of the whole image) when a write needs one more
+    // page. Zeroed room after the image avoids that for a command's usual
+    // growth: the image's header gives its true size, so SQLite ignores
+    // the room until it needs it, and a write's commit cuts the "file"
+    // back to the pages in use (see "in-header database size" in SQLite's
+    // file format), so a save writes only those.
     let mut reader = ImageReader {
         path,
         file,
@@ -177,7 +184,7 @@ fn read_image(
         done: false,
         failure: None,
     };
-    let read = conn.deserialize_read_exact("main", &mut reader, len, false);
+    let read = conn.deserialize_read_exact("main", &mut reader, len + GROWTH_ROOM, false);
     match (read, reader.failure) {
         (Ok(()), _) => Ok(()),
         (Err(_), Some(failure)) => Err(failure),
@@ -185,8 +192,13 @@ fn read_image(
     }
 }
 
-/// What SQLite reads a format-2 image through: it asks for the whole image
-/// in one read into its own buffer, which [`envelope::open_into`] fills.
+/// Zeroed bytes after the image in SQLite's buffer: room for a command's
+/// growth without reallocating the buffer.
+const GROWTH_ROOM: usize = 64 * 1024;
+
+/// What SQLite reads a format-2 image through: it asks for the image and
+/// the room after it in one read into its own buffer, which
+/// [`envelope::open_into`] fills.
 struct ImageReader<'a> {
     path: &'a Path,
     file: &'a file::StoreFile,
@@ -204,13 +216,15 @@ impl std::io::Read for ImageReader<'_> {
         if self.done || buf.is_empty() {
             return Ok(0);
         }
-        if buf.len() != self.len {
+        if buf.len() != self.len + GROWTH_ROOM {
             self.failure = Some(Error::internal("SQLite read the image in parts"));
             return Err(std::io::Error::other("partial image read"));
         }
+        let (image, room) = buf.split_at_mut(self.len);
+        room.fill(0);
         let (file, payload_at) = (self.file, self.aad.len() as u64);
         let read_at = |at: u64, b: &mut [u8]| file.read_at(payload_at + at, b);
-        match envelope::open_into(buf, self.header, self.aad, self.data_key, read_at) {
+        match envelope::open_into(image, self.header, self.aad, self.data_key, read_at) {
             Ok(()) => {
                 self.done = true;
                 Ok(buf.len())
@@ -374,14 +388,26 @@ impl Store {
         if self.lock.is_none() {
             return Err(Error::internal("save on a store opened read-only"));
         }
-        // SQLite hands out its own buffer (no copy); seal copies it once
-        // into the output and encrypts it there, so no plaintext copy remains.
-        let bytes = {
-            let image = self.conn.serialize("main")?;
-            envelope::seal(&mut self.header, &self.data_key, &image)
-        };
+        // SQLite hands out its own buffer (no copy); each chunk is copied
+        // once, into a buffer of one chunk, and encrypted there.
+        let image = self.conn.serialize("main")?;
+        // A commit cuts the room for growth off; a save without one (none
+        // today) must not write it either.
+        let in_use: i64 = self.conn.query_row(
+            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            [],
+            |r| r.get(0),
+        )?;
+        let image = &image[..usize::try_from(in_use).map_or(image.len(), |n| n.min(image.len()))];
+        let (header, data_key) = (&mut self.header, &self.data_key);
         file::remove_stale_temps(&self.path);
-        file::write_atomic(&self.path, &bytes)
+        file::write_atomic(&self.path, |f| {
+            use std::os::unix::fs::FileExt;
+            envelope::seal_to(header, data_key, image, |at, bytes| {
+                f.write_all_at(bytes, at)
+            })
+            .map(drop)
+        })
     }
 
     /// The path of the store file.
@@ -636,6 +662,41 @@ pub(crate) mod tests {
         drop(new_store(&other));
         let e = Store::open(&other.join("s.appctl"), unlock, Access::Read).unwrap_err();
         assert_eq!(e.exit_code(), 5);
+    }
+
+    /// The length of the image in the store file at `path`.
+    fn image_len(path: &Path) -> usize {
+        let bytes = std::fs::read(path).unwrap();
+        let (_, hlen) = Header::decode(&bytes).unwrap();
+        envelope::plain_len((bytes.len() - hlen) as u64).unwrap()
+    }
+
+    fn pages_in_use(s: &Store) -> usize {
+        let q = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()";
+        s.conn.query_row(q, [], |r| r.get::<_, i64>(0)).unwrap() as usize
+    }
+
+    #[test]
+    fn the_room_for_growth_is_never_saved() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("s.appctl");
+        drop(new_store(d.path()));
+        // A write that grows the image, one that does not, and a save with
+        // no write at all.
+        let mut s = Store::open(&path, PW, write()).unwrap();
+        s.create_app("grown", None, &crate::model::AppPatch::default())
+            .unwrap();
+        s.save().unwrap();
+        let grown = image_len(&path);
+        assert_eq!(grown, pages_in_use(&s));
+        drop(s);
+        let mut s = Store::open(&path, PW, write()).unwrap();
+        s.save().unwrap();
+        assert_eq!(image_len(&path), grown);
+        drop(s);
+        let s = Store::open(&path, PW, Access::Read).unwrap();
+        assert_eq!(pages_in_use(&s), grown);
+        assert!(s.check().unwrap().problems.is_empty());
     }
 
     #[test]
