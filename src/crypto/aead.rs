@@ -1,7 +1,7 @@
 //! XChaCha20-Poly1305 sealing and opening. Every seal draws a fresh random
 //! 192-bit nonce, which is large enough that random nonces never repeat.
 
-use chacha20poly1305::aead::{Aead, AeadInPlace, KeyInit, Payload};
+use chacha20poly1305::aead::{Aead, AeadInOut, KeyInit, Payload};
 use chacha20poly1305::{Tag, XChaCha20Poly1305, XNonce};
 
 /// Length of a nonce in bytes.
@@ -18,10 +18,10 @@ pub fn random_nonce() -> [u8; NONCE_LEN] {
 
 /// Encrypts and authenticates `plaintext`, binding `aad` to it.
 pub fn seal(key: &[u8; 32], nonce: &[u8; NONCE_LEN], plaintext: &[u8], aad: &[u8]) -> Vec<u8> {
-    let cipher = XChaCha20Poly1305::new(key.into());
+    let cipher = XChaCha20Poly1305::new(&(*key).into());
     cipher
         .encrypt(
-            XNonce::from_slice(nonce),
+            &XNonce::from(*nonce),
             Payload {
                 msg: plaintext,
                 aad,
@@ -38,10 +38,10 @@ pub fn open(
     ciphertext: &[u8],
     aad: &[u8],
 ) -> Option<Vec<u8>> {
-    let cipher = XChaCha20Poly1305::new(key.into());
+    let cipher = XChaCha20Poly1305::new(&(*key).into());
     cipher
         .decrypt(
-            XNonce::from_slice(nonce),
+            &XNonce::from(*nonce),
             Payload {
                 msg: ciphertext,
                 aad,
@@ -58,9 +58,9 @@ pub fn seal_in_place(
     buf: &mut [u8],
     aad: &[u8],
 ) -> [u8; TAG_LEN] {
-    let cipher = XChaCha20Poly1305::new(key.into());
+    let cipher = XChaCha20Poly1305::new(&(*key).into());
     cipher
-        .encrypt_in_place_detached(XNonce::from_slice(nonce), aad, buf)
+        .encrypt_inout_detached(&XNonce::from(*nonce), aad, buf.into())
         .expect("XChaCha20-Poly1305 encryption of a bounded buffer")
         .into()
 }
@@ -74,9 +74,9 @@ pub fn open_in_place(
     tag: &[u8; TAG_LEN],
     aad: &[u8],
 ) -> bool {
-    let cipher = XChaCha20Poly1305::new(key.into());
+    let cipher = XChaCha20Poly1305::new(&(*key).into());
     cipher
-        .decrypt_in_place_detached(XNonce::from_slice(nonce), aad, buf, Tag::from_slice(tag))
+        .decrypt_inout_detached(&XNonce::from(*nonce), aad, buf.into(), &Tag::from(*tag))
         .is_ok()
 }
 
@@ -122,9 +122,10 @@ mod tests {
     /// appendix A.3.1.
     #[test]
     fn the_draft_test_vector() {
-        let key: [u8; 32] = unhex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f")
-            .try_into()
-            .unwrap();
+        let key: [u8; 32] =
+            unhex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f")
+                .try_into()
+                .unwrap();
         let nonce: [u8; NONCE_LEN] = unhex("404142434445464748494a4b4c4d4e4f5051525354555657")
             .try_into()
             .unwrap();

@@ -201,7 +201,7 @@ impl Store {
     /// Apps matching `filter`, by ID.
     pub fn apps(&self, filter: AppFilter) -> Result<Vec<App>> {
         let (cond, arg) = filter.sql();
-        let mut stmt = self.conn().prepare(&format!(
+        let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {COLUMNS} FROM apps WHERE {cond} ORDER BY id"
         ))?;
         let rows = stmt.query_map([arg], from_row)?;
@@ -211,7 +211,7 @@ impl Store {
     /// What a listing shows of the apps matching `filter`, by ID.
     pub fn app_summaries(&self, filter: AppFilter) -> Result<Vec<AppSummary>> {
         let (cond, arg) = filter.sql();
-        let mut stmt = self.conn().prepare(&format!(
+        let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT id, project_id, name, status, permissions FROM apps WHERE {cond} ORDER BY id"
         ))?;
         let rows = stmt.query_map([arg], |r| {

@@ -79,7 +79,7 @@ impl Store {
 
     /// Metadata of every credential of app `app_id`, in kind order.
     pub fn credentials(&self, app_id: i64) -> Result<Vec<CredentialMeta>> {
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn().prepare_cached(
             "SELECT kind, state, created_at, regenerated_at, revoked_at, permissions, fingerprint,
                     stale
              FROM credentials WHERE app_id = ?1",

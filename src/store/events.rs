@@ -34,7 +34,7 @@ impl Store {
 
     /// The newest `limit` events, newest first, optionally only those of one app.
     pub fn events(&self, app_id: Option<i64>, limit: u32) -> Result<Vec<Event>> {
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn().prepare_cached(
             "SELECT id, at, action, target_kind, target_id, app_id, target_name, detail
              FROM events WHERE (?1 IS NULL OR app_id = ?1) ORDER BY id DESC LIMIT ?2",
         )?;
