@@ -54,6 +54,9 @@ pub const CHUNK_LEN: usize = 64 * 1024;
 const SEALED_CHUNK_LEN: usize = CHUNK_LEN + aead::TAG_LEN;
 /// Most threads that seal or open one payload.
 const MAX_THREADS: usize = 4;
+/// Fewest chunks for which helper threads are started (2 MiB): below
+/// this, waking a second CPU costs about what it saves.
+const HELPER_MIN_ITEMS: usize = 32;
 /// Most key slots a header may hold: one of each kind.
 pub const MAX_SLOTS: usize = 2;
 const FIXED_LEN: usize = 8 + 2 + STORE_ID_LEN + 1 + aead::NONCE_LEN;
@@ -488,35 +491,47 @@ pub fn open(
     }
 }
 
-/// Runs `work` on each of `items`, spread over up to [`MAX_THREADS`]
-/// threads in contiguous runs; returns the first error. One item is worked
-/// on this thread alone.
+/// Runs `work` on each of `items`; returns the first error. This thread
+/// starts at once and takes items from a shared queue; for payloads of at
+/// least [`HELPER_MIN_ITEMS`] chunks, up to [`MAX_THREADS`]` - 1` helper
+/// threads take items from the same queue as soon as they start. A helper
+/// that starts late (waking an idle CPU can take a millisecond on a virtual
+/// machine) finds less or nothing to do, instead of holding the others up.
 fn in_parallel<T: Send, E: Send>(
-    mut items: Vec<T>,
+    items: Vec<T>,
     work: impl Fn(T) -> Result<(), E> + Sync,
 ) -> Result<(), E> {
-    let threads = if items.len() < 2 {
-        1
+    let helpers = if items.len() < HELPER_MIN_ITEMS {
+        0
     } else {
         std::thread::available_parallelism()
             .map_or(1, std::num::NonZeroUsize::get)
             .clamp(1, MAX_THREADS)
-            .min(items.len())
+            - 1
     };
-    let run = |group: Vec<T>| group.into_iter().try_for_each(&work);
-    if threads == 1 {
-        return run(items);
-    }
-    let per_thread = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let mut handles = Vec::with_capacity(threads);
-        while items.len() > per_thread {
-            let rest = items.split_off(per_thread);
-            let mine = std::mem::replace(&mut items, rest);
-            handles.push(scope.spawn(|| run(mine)));
+    let queue = std::sync::Mutex::new(items.into_iter());
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let drain = || {
+        while !failed.load(std::sync::atomic::Ordering::Relaxed) {
+            let next = queue
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .next();
+            let Some(item) = next else { break };
+            if let Err(e) = work(item) {
+                failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                return Err(e);
+            }
         }
-        let last = run(items);
-        handles.into_iter().fold(last, |result, h| {
+        Ok(())
+    };
+    if helpers == 0 {
+        return drain();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..helpers).map(|_| scope.spawn(drain)).collect();
+        let mine = drain();
+        handles.into_iter().fold(mine, |result, h| {
             let theirs = h
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -597,6 +612,54 @@ mod tests {
                 "{len}"
             );
         }
+    }
+
+    #[test]
+    fn work_is_shared_out_once_and_stops_at_the_first_error() {
+        for n in [
+            0,
+            1,
+            HELPER_MIN_ITEMS - 1,
+            HELPER_MIN_ITEMS,
+            3 * HELPER_MIN_ITEMS,
+        ] {
+            let done = std::sync::Mutex::new(Vec::new());
+            let all: Result<(), ()> = in_parallel((0..n).collect(), |i| {
+                done.lock().unwrap().push(i);
+                Ok(())
+            });
+            assert_eq!(all, Ok(()));
+            let mut done = done.into_inner().unwrap();
+            done.sort_unstable();
+            assert_eq!(done, (0..n).collect::<Vec<_>>(), "{n} items");
+        }
+        // Without helpers (fewer items) the work stops right after the
+        // error; with them, the error is still the one returned.
+        for n in [HELPER_MIN_ITEMS - 1, 1000] {
+            let started = std::sync::atomic::AtomicUsize::new(0);
+            let failed = in_parallel((0..n).collect(), |i: usize| {
+                started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i == 10 { Err(i) } else { Ok(()) }
+            });
+            assert_eq!(failed, Err(10));
+            if n < HELPER_MIN_ITEMS {
+                assert_eq!(started.into_inner(), 11);
+            }
+        }
+    }
+
+    #[test]
+    fn an_image_large_enough_for_helper_threads_round_trips() {
+        let (mut h, _, data_key) = header();
+        let plain = image(HELPER_MIN_ITEMS * CHUNK_LEN + 5);
+        let mut file = seal(&mut h, &data_key, &plain);
+        assert_eq!(&open_file(&file, &data_key).unwrap()[..], &plain[..]);
+        let last = file.len() - 1;
+        file[last - 100] ^= 4;
+        assert_eq!(
+            open_file(&file, &data_key).unwrap_err(),
+            EnvelopeError::Payload
+        );
     }
 
     #[test]
