@@ -19,12 +19,15 @@ pub fn lock_path(store: &Path) -> PathBuf {
     PathBuf::from(p)
 }
 
-fn temp_prefix(store: &Path) -> String {
-    let name = store
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    format!(".{name}.tmp-")
+/// The temporary file a write goes through: `.<name>.tmp` beside the
+/// store. Only the lock holder writes, so one fixed name is enough, and a
+/// file left by a killed writer is replaced by the next write without a
+/// scan of the directory.
+pub fn temp_path(store: &Path) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(store.file_name().unwrap_or_default());
+    name.push(".tmp");
+    parent_dir(store).join(name)
 }
 
 fn parent_dir(path: &Path) -> &Path {
@@ -195,20 +198,6 @@ pub fn missing_store(store: &Path) -> Error {
         .with_hint("create one with `appctl init`, or point --store / APPCTL_STORE at yours")
 }
 
-/// Removes temporary files that a killed writer left beside the store. Runs
-/// under the lock, so no live writer's file is touched.
-pub fn remove_stale_temps(store: &Path) {
-    let prefix = temp_prefix(store);
-    let Ok(entries) = fs::read_dir(parent_dir(store)) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(&prefix) {
-            let _ = fs::remove_file(entry.path());
-        }
-    }
-}
-
 /// Replaces the store atomically and durably with what `fill` writes into
 /// a new 0600 temporary file beside it (`fill` may write at any offsets,
 /// from several threads): then fsync it, rename it over the store, fsync
@@ -216,15 +205,13 @@ pub fn remove_stale_temps(store: &Path) {
 /// Must be called with the lock held.
 pub fn write_atomic(store: &Path, fill: impl FnOnce(&File) -> std::io::Result<()>) -> Result<()> {
     let dir = parent_dir(store);
-    let mut suffix = [0u8; 8];
-    crate::crypto::random_bytes(&mut suffix);
-    let name = format!(
-        "{}{}-{}",
-        temp_prefix(store),
-        std::process::id(),
-        crate::crypto::hex(&suffix)
-    );
-    let tmp = dir.join(name);
+    let tmp = temp_path(store);
+    match fs::remove_file(&tmp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(Error::io("remove stale temporary file", &tmp, &e));
+        }
+        _ => {}
+    }
     let result = (|| {
         let f = OpenOptions::new()
             .write(true)
@@ -378,17 +365,20 @@ mod tests {
     }
 
     #[test]
-    fn stale_temps_are_removed_and_other_files_kept() {
+    fn a_stale_temporary_file_is_replaced_and_other_files_kept() {
         let d = tempfile::tempdir().unwrap();
         let store = d.path().join("s.appctl");
-        fs::write(d.path().join(".s.appctl.tmp-123-abcd"), b"partial").unwrap();
+        assert_eq!(temp_path(&store), d.path().join(".s.appctl.tmp"));
+        fs::write(temp_path(&store), b"partial, from a killed writer").unwrap();
         fs::write(d.path().join("other"), b"keep").unwrap();
-        remove_stale_temps(&store);
-        let names: Vec<_> = fs::read_dir(d.path())
+        write_atomic(&store, |f| (&*f).write_all(b"new")).unwrap();
+        assert_eq!(fs::read(&store).unwrap(), b"new");
+        let mut names: Vec<_> = fs::read_dir(d.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names, ["other"]);
+        names.sort();
+        assert_eq!(names, ["other", "s.appctl"]);
     }
 
     #[test]

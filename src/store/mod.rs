@@ -400,7 +400,6 @@ impl Store {
         )?;
         let image = &image[..usize::try_from(in_use).map_or(image.len(), |n| n.min(image.len()))];
         let (header, data_key) = (&mut self.header, &self.data_key);
-        file::remove_stale_temps(&self.path);
         file::write_atomic(&self.path, |f| {
             use std::os::unix::fs::FileExt;
             envelope::seal_to(header, data_key, image, |at, bytes| {

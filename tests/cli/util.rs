@@ -133,7 +133,7 @@ impl Env {
     pub fn leftover_temps(&self) -> Vec<String> {
         self.store_dir_files()
             .into_iter()
-            .filter(|n| n.contains(".tmp-"))
+            .filter(|n| n.starts_with('.') && n.contains(".tmp"))
             .collect()
     }
 
