@@ -8,7 +8,8 @@
 #
 # All three tools are timed in the same loop, one call of each in turn, so
 # that drift of the machine (frequency, page cache, neighbours) hits them
-# alike. Every tool works on files in one temporary directory with HOME,
+# alike; an untimed sync before each timed write keeps one tool's unwritten
+# data from being flushed on another's clock. Every tool works on files in one temporary directory with HOME,
 # XDG_RUNTIME_DIR and GNUPGHOME pointing into it, so nothing touches the
 # user's own stores, keys or settings; the directory goes away on exit.
 set -euo pipefail
@@ -373,18 +374,27 @@ timed() {
     ((warmup)) || echo $((${t1/./} - ${t0/./})) >> "$work/times/$n.$op"
 }
 
+# settle: flushes what earlier calls left unwritten (untimed). A write
+# that syncs (appctl's two fsyncs) would otherwise also pay for the dirty
+# data and pending journal of the tool timed just before it (pass and
+# keepassxc-cli do not sync), so each write is timed from a quiet disk.
+settle() { sync; }
+
 # round R: every operation once on every size, the tools taking turns.
 round() {
     local r=$1 target
     for n in "${sizes[@]}"; do
         target=bulk-$((n / 2))
         new_secret
+        settle
         timed create_pw ap_pw app create "pw-$r"
         if ((use_kpx)); then
+            settle
             timed kpx_add kpx_add "kx-$r"
             kdbx_entries[$n]=$((kdbx_entries[$n] + 1))
         fi
-        ((use_pass)) && timed pass_insert pass_insert "ps-$r"
+        ((use_pass)) && settle && timed pass_insert pass_insert "ps-$r"
+        settle
         timed create_ses ap_ses app create "ses-$r"
         apps[$n]=$((apps[$n] + 2))
 
