@@ -27,7 +27,7 @@ median_ms() {
     for ((i = 0; i < runs; i++)); do
         local args=("${@//\{\}/$label-$i}")
         start=$(now_ns)
-        "${args[@]}" > /dev/null
+        "${args[@]}" > /dev/null 2> "$work/err" || { cat "$work/err" >&2; exit 1; }
         end=$(now_ns)
         times+=($(( (end - start) / 1000 )))
     done
