@@ -84,7 +84,7 @@ fn patch(d: &DetailArgs) -> Result<AppPatch> {
 }
 
 /// App objects with their credential metadata, for JSON lists.
-pub(super) fn apps_json(store: &Store, apps: &[App]) -> Result<Vec<serde_json::Value>> {
+pub(super) fn apps_json<'a>(store: &Store, apps: &'a [App]) -> Result<Vec<output::AppJson<'a>>> {
     apps.iter()
         .map(|a| Ok(app_json(a, &store.credentials(a.id)?)))
         .collect()
@@ -221,8 +221,8 @@ pub(super) fn run(ctx: &Ctx, cmd: AppCommand) -> Result<()> {
                 (None, false) => AppFilter::All,
             };
             if ctx.json {
-                let v = apps_json(&store, &store.apps(filter)?)?;
-                return output::print_json(&serde_json::Value::Array(v));
+                let apps = store.apps(filter)?;
+                return output::print_json(&apps_json(&store, &apps)?);
             }
             print_app_table(&store.app_summaries(filter)?)
         }

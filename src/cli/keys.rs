@@ -78,7 +78,7 @@ pub(super) fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<()> {
             let creds = store.credentials(a.id)?;
             if ctx.json {
                 let v: Vec<_> = creds.iter().map(|c| credential_json(c, &a)).collect();
-                return output::print_json(&serde_json::Value::Array(v));
+                return output::print_json(&v);
             }
             if a.status == Status::Suspended {
                 output::note(&format!(

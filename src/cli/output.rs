@@ -5,17 +5,40 @@ use crate::error::{Error, Result};
 use crate::model::{App, CredentialMeta, Event, Project};
 use crate::store::IssuedSecrets;
 use comfy_table::{ContentArrangement, Table, presets};
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::io::{IsTerminal, Write};
 
 /// An RFC 3339 UTC time for Unix seconds.
 pub fn time(secs: i64) -> String {
-    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs.max(0) as u64);
-    humantime::format_rfc3339_seconds(t).to_string()
+    Time(secs).to_string()
 }
 
-fn opt_time(secs: Option<i64>) -> Value {
-    secs.map_or(Value::Null, |s| Value::String(time(s)))
+/// Unix seconds that serialize (and display) as an RFC 3339 UTC time.
+#[derive(Clone, Copy)]
+pub struct Time(pub i64);
+
+impl std::fmt::Display for Time {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(self.0.max(0) as u64);
+        humantime::format_rfc3339_seconds(t).fmt(f)
+    }
+}
+
+impl Serialize for Time {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// An ID, which JSON holds as a string of decimal digits.
+#[derive(Clone, Copy)]
+pub struct Id(pub i64);
+
+impl Serialize for Id {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
 }
 
 /// IDs are strings of decimal digits in JSON.
@@ -23,78 +46,155 @@ pub fn id(n: i64) -> Value {
     Value::String(n.to_string())
 }
 
+// The objects below serialize straight from the model (field order as
+// written): listings of thousands of apps build no tree of JSON values.
+
+/// A project object, with its apps where listed with them.
+#[derive(Serialize)]
+pub struct ProjectJson<'a> {
+    id: Id,
+    name: &'a str,
+    description: Option<&'a str>,
+    use_case: Option<&'a str>,
+    environment: &'static str,
+    created_at: Time,
+    updated_at: Time,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    apps: Option<Vec<AppJson<'a>>>,
+}
+
 /// A project object.
-pub fn project_json(p: &Project, apps: Option<Vec<Value>>) -> Value {
-    let mut v = json!({
-        "id": id(p.id),
-        "name": p.name,
-        "description": p.description,
-        "use_case": p.use_case,
-        "environment": p.environment.as_str(),
-        "created_at": time(p.created_at),
-        "updated_at": time(p.updated_at),
-    });
-    if let Some(apps) = apps {
-        v["apps"] = Value::Array(apps);
+pub fn project_json<'a>(p: &'a Project, apps: Option<Vec<AppJson<'a>>>) -> ProjectJson<'a> {
+    ProjectJson {
+        id: Id(p.id),
+        name: &p.name,
+        description: p.description.as_deref(),
+        use_case: p.use_case.as_deref(),
+        environment: p.environment.as_str(),
+        created_at: Time(p.created_at),
+        updated_at: Time(p.updated_at),
+        apps,
     }
-    v
 }
 
 /// A credential metadata object: never a secret value.
-pub fn credential_json(c: &CredentialMeta, app: &App) -> Value {
-    json!({
-        "kind": c.kind.as_str(),
-        "state": c.display_state(),
-        "created_at": time(c.created_at),
-        "regenerated_at": opt_time(c.regenerated_at),
-        "revoked_at": opt_time(c.revoked_at),
-        "permissions": c.permissions.map(|p| p.as_str()),
-        "fingerprint": c.fingerprint,
-        "app_suspended": app.status == crate::model::Status::Suspended,
-        "note": c.note(app.status),
-    })
+#[derive(Serialize)]
+pub struct CredentialJson {
+    kind: &'static str,
+    state: &'static str,
+    created_at: Time,
+    regenerated_at: Option<Time>,
+    revoked_at: Option<Time>,
+    permissions: Option<&'static str>,
+    fingerprint: String,
+    app_suspended: bool,
+    note: Option<String>,
+}
+
+/// A credential metadata object: never a secret value.
+pub fn credential_json(c: &CredentialMeta, app: &App) -> CredentialJson {
+    CredentialJson {
+        kind: c.kind.as_str(),
+        state: c.display_state(),
+        created_at: Time(c.created_at),
+        regenerated_at: c.regenerated_at.map(Time),
+        revoked_at: c.revoked_at.map(Time),
+        permissions: c.permissions.map(|p| p.as_str()),
+        fingerprint: c.fingerprint.clone(),
+        app_suspended: app.status == crate::model::Status::Suspended,
+        note: c.note(app.status),
+    }
+}
+
+/// An app's icon: its format and size, not its bytes.
+#[derive(Serialize)]
+pub struct IconJson {
+    format: &'static str,
+    bytes: usize,
 }
 
 /// An app object with its credential metadata.
-pub fn app_json(a: &App, creds: &[CredentialMeta]) -> Value {
+#[derive(Serialize)]
+pub struct AppJson<'a> {
+    id: Id,
+    name: &'a str,
+    project_id: Option<Id>,
+    status: &'static str,
+    suspended_reason: Option<&'a str>,
+    suspended_at: Option<Time>,
+    permissions: &'static str,
+    three_legged_oauth: bool,
+    request_email: bool,
+    callback_urls: &'a [String],
+    description: Option<&'a str>,
+    icon: Option<IconJson>,
+    website_url: Option<&'a str>,
+    terms_url: Option<&'a str>,
+    privacy_url: Option<&'a str>,
+    organization_name: Option<&'a str>,
+    organization_url: Option<&'a str>,
+    use_case: Option<&'a str>,
+    created_at: Time,
+    updated_at: Time,
+    credentials: Vec<CredentialJson>,
+}
+
+/// An app object with its credential metadata.
+pub fn app_json<'a>(a: &'a App, creds: &[CredentialMeta]) -> AppJson<'a> {
     let d = &a.details;
-    json!({
-        "id": id(a.id),
-        "name": a.name,
-        "project_id": a.project_id.map(id),
-        "status": a.status.as_str(),
-        "suspended_reason": a.suspended_reason,
-        "suspended_at": opt_time(a.suspended_at),
-        "permissions": d.permissions.as_str(),
-        "three_legged_oauth": d.three_legged_oauth,
-        "request_email": d.request_email,
-        "callback_urls": d.callback_urls,
-        "description": d.description,
-        "icon": d.icon.as_ref().map(|i| json!({"format": i.format.as_str(), "bytes": i.bytes.len()})),
-        "website_url": d.website_url,
-        "terms_url": d.terms_url,
-        "privacy_url": d.privacy_url,
-        "organization_name": d.organization_name,
-        "organization_url": d.organization_url,
-        "use_case": d.use_case,
-        "created_at": time(a.created_at),
-        "updated_at": time(a.updated_at),
-        "credentials": creds.iter().map(|c| credential_json(c, a)).collect::<Vec<_>>(),
-    })
+    AppJson {
+        id: Id(a.id),
+        name: &a.name,
+        project_id: a.project_id.map(Id),
+        status: a.status.as_str(),
+        suspended_reason: a.suspended_reason.as_deref(),
+        suspended_at: a.suspended_at.map(Time),
+        permissions: d.permissions.as_str(),
+        three_legged_oauth: d.three_legged_oauth,
+        request_email: d.request_email,
+        callback_urls: &d.callback_urls,
+        description: d.description.as_deref(),
+        icon: d.icon.as_ref().map(|i| IconJson {
+            format: i.format.as_str(),
+            bytes: i.bytes.len(),
+        }),
+        website_url: d.website_url.as_deref(),
+        terms_url: d.terms_url.as_deref(),
+        privacy_url: d.privacy_url.as_deref(),
+        organization_name: d.organization_name.as_deref(),
+        organization_url: d.organization_url.as_deref(),
+        use_case: d.use_case.as_deref(),
+        created_at: Time(a.created_at),
+        updated_at: Time(a.updated_at),
+        credentials: creds.iter().map(|c| credential_json(c, a)).collect(),
+    }
 }
 
 /// An event object.
-pub fn event_json(e: &Event) -> Value {
-    json!({
-        "id": id(e.id),
-        "at": time(e.at),
-        "action": e.action,
-        "target_kind": e.target_kind,
-        "target_id": e.target_id.map(id),
-        "app_id": e.app_id.map(id),
-        "target_name": e.target_name,
-        "detail": e.detail,
-    })
+#[derive(Serialize)]
+pub struct EventJson<'a> {
+    id: Id,
+    at: Time,
+    action: &'a str,
+    target_kind: &'a str,
+    target_id: Option<Id>,
+    app_id: Option<Id>,
+    target_name: Option<&'a str>,
+    detail: Option<&'a str>,
+}
+
+/// An event object.
+pub fn event_json(e: &Event) -> EventJson<'_> {
+    EventJson {
+        id: Id(e.id),
+        at: Time(e.at),
+        action: &e.action,
+        target_kind: &e.target_kind,
+        target_id: e.target_id.map(Id),
+        app_id: e.app_id.map(Id),
+        target_name: e.target_name.as_deref(),
+        detail: e.detail.as_deref(),
+    }
 }
 
 /// Writes `text` to stdout. A closed pipe (`appctl … | head`) ends the
@@ -131,7 +231,7 @@ fn secret_stdout(text: &str) -> Result<()> {
 }
 
 /// Prints one JSON document.
-pub fn print_json(v: &Value) -> Result<()> {
+pub fn print_json<T: Serialize + ?Sized>(v: &T) -> Result<()> {
     let mut s = serde_json::to_string_pretty(v).expect("JSON values serialise");
     s.push('\n');
     stdout(&s)
@@ -189,11 +289,12 @@ fn env_name(json_name: &str) -> String {
 pub fn print_secrets(
     json: bool,
     env: bool,
-    mut doc: Value,
+    doc: impl Serialize,
     heading: &str,
     secrets: &IssuedSecrets,
 ) -> Result<()> {
     use zeroize::Zeroize;
+    let mut doc = serde_json::to_value(doc).expect("JSON values serialise");
     let named = secrets.named();
     if json {
         let mut obj = serde_json::Map::new();

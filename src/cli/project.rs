@@ -72,7 +72,7 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
                 .collect::<Result<_>>()?;
             if ctx.json {
                 let v: Vec<_> = projects.iter().map(|p| project_json(p, None)).collect();
-                return output::print_json(&serde_json::Value::Array(v));
+                return output::print_json(&v);
             }
             let mut t = output::table(&["ID", "Name", "Environment", "Apps", "Description"]);
             for (p, n) in projects.iter().zip(counts) {
@@ -90,7 +90,8 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
             let store = ctx.open_read()?;
             let p = find(&store, &project)?;
             if ctx.json {
-                let apps = super::app::apps_json(&store, &store.apps(AppFilter::Project(p.id))?)?;
+                let apps = store.apps(AppFilter::Project(p.id))?;
+                let apps = super::app::apps_json(&store, &apps)?;
                 return output::print_json(&project_json(&p, Some(apps)));
             }
             let mut t = output::table(&["Field", "Value"]);

@@ -113,13 +113,24 @@ pub(super) fn dashboard(ctx: &Ctx) -> Result<()> {
     let projects = store.projects()?;
     let standalone = store.apps(AppFilter::Standalone)?;
     if ctx.json {
-        let mut ps = Vec::new();
-        for p in &projects {
-            let apps = apps_json(&store, &store.apps(AppFilter::Project(p.id))?)?;
-            ps.push(project_json(p, Some(apps)));
+        #[derive(serde::Serialize)]
+        struct Dashboard<'a> {
+            projects: Vec<output::ProjectJson<'a>>,
+            standalone_apps: Vec<output::AppJson<'a>>,
         }
-        let sa = apps_json(&store, &standalone)?;
-        return output::print_json(&json!({ "projects": ps, "standalone_apps": sa }));
+        let project_apps = projects
+            .iter()
+            .map(|p| store.apps(AppFilter::Project(p.id)))
+            .collect::<Result<Vec<_>>>()?;
+        let mut ps = Vec::with_capacity(projects.len());
+        for (p, apps) in projects.iter().zip(&project_apps) {
+            ps.push(project_json(p, Some(apps_json(&store, apps)?)));
+        }
+        let standalone_apps = apps_json(&store, &standalone)?;
+        return output::print_json(&Dashboard {
+            projects: ps,
+            standalone_apps,
+        });
     }
     let owner = store.owner()?;
     output::stdout(&format!(
@@ -205,7 +216,7 @@ pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
     let events = store.events(app_id, a.limit)?;
     if ctx.json {
         let v: Vec<_> = events.iter().map(event_json).collect();
-        return output::print_json(&serde_json::Value::Array(v));
+        return output::print_json(&v);
     }
     let mut t = output::table(&["#", "Time", "Action", "Target", "Detail"]);
     for e in &events {

@@ -7,8 +7,8 @@
 
 use base64::Engine as _;
 use blake2::digest::Mac;
-use rand::distributions::Alphanumeric;
 use rand::Rng;
+use rand::distributions::Alphanumeric;
 use zeroize::Zeroizing;
 
 /// A secret string that is wiped from memory when dropped and never shown by `Debug`.
