@@ -398,3 +398,83 @@ fn invalid_utf8_arguments_exit_9() {
         .unwrap();
     assert_eq!(out.status.code(), Some(9));
 }
+
+/// The JSON objects keep one field order (the spec's names first), whatever
+/// command prints them: scripts and people reading them find fields where
+/// they were.
+#[test]
+fn json_objects_keep_their_field_order() {
+    let env = Env::new();
+    env.ok(&["project", "create", "p"]);
+    env.ok(&["app", "create", "a", "--project", "p"]);
+    let keys =
+        |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    let app = [
+        "id",
+        "name",
+        "project_id",
+        "status",
+        "suspended_reason",
+        "suspended_at",
+        "permissions",
+        "three_legged_oauth",
+        "request_email",
+        "callback_urls",
+        "description",
+        "icon",
+        "website_url",
+        "terms_url",
+        "privacy_url",
+        "organization_name",
+        "organization_url",
+        "use_case",
+        "created_at",
+        "updated_at",
+        "credentials",
+    ];
+    let credential = [
+        "kind",
+        "state",
+        "created_at",
+        "regenerated_at",
+        "revoked_at",
+        "permissions",
+        "fingerprint",
+        "app_suspended",
+        "note",
+    ];
+    let shown = env.json(&["app", "show", "a"]);
+    assert_eq!(keys(&shown), app);
+    assert_eq!(keys(&shown["credentials"][0]), credential);
+    assert_eq!(keys(&env.json(&["app", "list"])[0]), app);
+    let dashboard = env.json(&["dashboard"]);
+    assert_eq!(keys(&dashboard), ["projects", "standalone_apps"]);
+    let project = &dashboard["projects"][0];
+    assert_eq!(
+        keys(project),
+        [
+            "id",
+            "name",
+            "description",
+            "use_case",
+            "environment",
+            "created_at",
+            "updated_at",
+            "apps"
+        ]
+    );
+    assert_eq!(keys(&project["apps"][0]), app);
+    assert_eq!(
+        keys(&env.json(&["log"])[0]),
+        [
+            "id",
+            "at",
+            "action",
+            "target_kind",
+            "target_id",
+            "app_id",
+            "target_name",
+            "detail"
+        ]
+    );
+}
