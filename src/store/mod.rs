@@ -146,8 +146,8 @@ pub fn now() -> i64 {
 
 /// Decrypts the payload of `file` (header bytes `aad`, parsed as `header`)
 /// into `conn`'s main database. Format 2 is decrypted straight into the
-/// buffer SQLite keeps, chunk by chunk on several threads; format 1 is
-/// decrypted whole, then copied.
+/// buffer SQLite keeps, chunk by chunk (on several threads when large);
+/// format 1 is decrypted whole, then copied.
 fn read_image(
     conn: &mut Connection,
     path: &Path,
@@ -393,12 +393,7 @@ impl Store {
         let image = self.conn.serialize("main")?;
         // A commit cuts the room for growth off; a save without one (none
         // today) must not write it either.
-        let in_use: i64 = self.conn.query_row(
-            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
-            [],
-            |r| r.get(0),
-        )?;
-        let image = &image[..usize::try_from(in_use).map_or(image.len(), |n| n.min(image.len()))];
+        let image = &image[..self.image_len()?.min(image.len())];
         let (header, data_key) = (&mut self.header, &self.data_key);
         file::write_atomic(&self.path, |f| {
             use std::os::unix::fs::FileExt;
@@ -407,6 +402,17 @@ impl Store {
             })
             .map(drop)
         })
+    }
+
+    /// The bytes of the image that hold pages, without the room for growth
+    /// SQLite's buffer may have after them.
+    fn image_len(&self) -> Result<usize> {
+        let n: i64 = self.conn.query_row(
+            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
     /// The path of the store file.
@@ -664,15 +670,10 @@ pub(crate) mod tests {
     }
 
     /// The length of the image in the store file at `path`.
-    fn image_len(path: &Path) -> usize {
+    fn file_image_len(path: &Path) -> usize {
         let bytes = std::fs::read(path).unwrap();
         let (_, hlen) = Header::decode(&bytes).unwrap();
         envelope::plain_len((bytes.len() - hlen) as u64).unwrap()
-    }
-
-    fn pages_in_use(s: &Store) -> usize {
-        let q = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()";
-        s.conn.query_row(q, [], |r| r.get::<_, i64>(0)).unwrap() as usize
     }
 
     #[test]
@@ -686,15 +687,15 @@ pub(crate) mod tests {
         s.create_app("grown", None, &crate::model::AppPatch::default())
             .unwrap();
         s.save().unwrap();
-        let grown = image_len(&path);
-        assert_eq!(grown, pages_in_use(&s));
+        let grown = file_image_len(&path);
+        assert_eq!(grown, s.image_len().unwrap());
         drop(s);
         let mut s = Store::open(&path, PW, write()).unwrap();
         s.save().unwrap();
-        assert_eq!(image_len(&path), grown);
+        assert_eq!(file_image_len(&path), grown);
         drop(s);
         let s = Store::open(&path, PW, Access::Read).unwrap();
-        assert_eq!(pages_in_use(&s), grown);
+        assert_eq!(s.image_len().unwrap(), grown);
         assert!(s.check().unwrap().problems.is_empty());
     }
 
