@@ -28,8 +28,9 @@
 //! construction's counter and last-chunk flag (as in age), applied to a
 //! random nonce as TLS 1.3 applies its record counter. Reordered, repeated
 //! or dropped chunks, and a payload cut at a chunk boundary, fail to
-//! authenticate. Chunks are sealed and opened independently, so both run
-//! on every core, and a chunk is decrypted straight into SQLite's buffer.
+//! authenticate. Chunks are sealed and opened independently, so a large
+//! image is sealed and opened on more than one core, and a chunk is
+//! decrypted straight into SQLite's buffer.
 //!
 //! Format 1 sealed the whole image as one message with the payload nonce
 //! and one tag at the end; it is still read and is rewritten as format 2 at
