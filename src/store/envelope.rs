@@ -58,6 +58,9 @@ const MAX_THREADS: usize = 4;
 /// Fewest chunks for which helper threads are started (2 MiB): below
 /// this, waking a second CPU costs about what it saves.
 const HELPER_MIN_ITEMS: usize = 32;
+/// The largest image read: SQLite's own limit for an in-memory database.
+/// A longer payload is refused before anything is allocated for it.
+pub const MAX_IMAGE_LEN: usize = 1 << 30;
 /// Most key slots a header may hold: one of each kind.
 pub const MAX_SLOTS: usize = 2;
 const FIXED_LEN: usize = 8 + 2 + STORE_ID_LEN + 1 + aead::NONCE_LEN;
@@ -79,6 +82,11 @@ pub enum EnvelopeError {
     UnknownVersion(u16),
     /// The file is shorter than its header says.
     Truncated,
+    /// The payload has a length no writer makes: bytes were cut off or
+    /// added after a whole chunk.
+    Length,
+    /// The image would be larger than [`MAX_IMAGE_LEN`].
+    TooLarge,
     /// The header's checksum does not match: the header was damaged.
     HeaderChecksum,
     /// A field of the header has a value no writer produces.
@@ -101,6 +109,12 @@ impl std::fmt::Display for EnvelopeError {
                  (versions {OLDEST_READ_VERSION} to {FORMAT_VERSION})"
             ),
             EnvelopeError::Truncated => f.write_str("the file is truncated"),
+            EnvelopeError::Length => {
+                f.write_str("its length is not one appctl writes (bytes were cut off or added)")
+            }
+            EnvelopeError::TooLarge => {
+                f.write_str("its contents would be over 1 GiB, more than appctl reads")
+            }
             EnvelopeError::HeaderChecksum => f.write_str("the header checksum does not match"),
             EnvelopeError::BadField(what) => write!(f, "the header has an invalid {what}"),
             EnvelopeError::KdfBounds(why) => write!(f, "the header's KDF parameters: {why}"),
@@ -247,9 +261,9 @@ impl Header {
     }
 
     /// Parses the header at the start of `file`; returns it and its length.
-    /// Checks, in this order: magic, minimum length, version, full length,
-    /// checksum, slot count, then each slot's kind and KDF bounds, and that a
-    /// passphrase slot exists. It never derives a key.
+    /// Checks, in this order: magic, minimum length, version, slot count,
+    /// full length, checksum, then each slot's kind and KDF bounds, and that
+    /// a passphrase slot exists. It never derives a key.
     pub fn decode(file: &[u8]) -> Result<(Header, usize), EnvelopeError> {
         if file.len() < MAGIC.len() || file[..MAGIC.len()] != MAGIC {
             return Err(EnvelopeError::NotAStore);
@@ -262,15 +276,15 @@ impl Header {
             return Err(EnvelopeError::UnknownVersion(version));
         }
         let n = usize::from(file[SLOTS_AT]);
+        if n == 0 || n > MAX_SLOTS {
+            return Err(EnvelopeError::BadField("number of key slots"));
+        }
         let len = FIXED_LEN + SLOT_LEN * n + CHECKSUM_LEN;
         if file.len() < len {
             return Err(EnvelopeError::Truncated);
         }
         if checksum(&file[..len - CHECKSUM_LEN])[..] != file[len - CHECKSUM_LEN..len] {
             return Err(EnvelopeError::HeaderChecksum);
-        }
-        if n == 0 || n > MAX_SLOTS {
-            return Err(EnvelopeError::BadField("number of key slots"));
         }
         let mut store_id = [0u8; STORE_ID_LEN];
         store_id.copy_from_slice(&file[10..SLOTS_AT]);
@@ -380,7 +394,10 @@ pub fn seal(header: &mut Header, data_key: &Key, plaintext: &[u8]) -> Vec<u8> {
 }
 
 /// The nonce of chunk `index`: the payload nonce with the index and the
-/// last-chunk flag XORed into its final five bytes.
+/// last-chunk flag XORed into its final five bytes. (Chunk 0 of a longer
+/// image uses the payload nonce itself, as format 1 used it for the whole
+/// image; that is safe because every save draws a new random payload
+/// nonce, and the format version is in the associated data.)
 fn chunk_nonce(base: &[u8; aead::NONCE_LEN], index: usize, last: bool) -> [u8; aead::NONCE_LEN] {
     let mut nonce = *base;
     // plain_len refuses payloads of 2^32 chunks or more, and seal never
@@ -393,21 +410,32 @@ fn chunk_nonce(base: &[u8; aead::NONCE_LEN], index: usize, last: bool) -> [u8; a
     nonce
 }
 
-/// The length of the image in a format-2 payload of `sealed_len` bytes
-/// (everything after the header), or why no writer makes that payload.
-pub fn plain_len(sealed_len: u64) -> Result<usize, EnvelopeError> {
-    let too_large = EnvelopeError::BadField("payload length (too large)");
-    let sealed = usize::try_from(sealed_len).map_err(|_| too_large.clone())?;
-    let chunks = sealed.div_ceil(SEALED_CHUNK_LEN);
-    if u32::try_from(chunks).is_err() {
-        return Err(too_large);
+/// The length of the image in a payload of `sealed_len` bytes (everything
+/// after the header) of format `version`, or why no writer makes that
+/// payload. Images over [`MAX_IMAGE_LEN`] are refused.
+pub fn plain_len(version: u16, sealed_len: u64) -> Result<usize, EnvelopeError> {
+    let sealed = usize::try_from(sealed_len).map_err(|_| EnvelopeError::TooLarge)?;
+    let image = if version == 1 {
+        sealed
+            .checked_sub(aead::TAG_LEN)
+            .ok_or(EnvelopeError::Truncated)?
+    } else {
+        let chunks = sealed.div_ceil(SEALED_CHUNK_LEN);
+        // Every chunk holds at least one byte, so the last one is longer
+        // than a tag: a shorter tail was cut short (in a first chunk) or
+        // cut or added (after whole chunks).
+        let last = sealed - chunks.saturating_sub(1) * SEALED_CHUNK_LEN;
+        match chunks {
+            0 => return Err(EnvelopeError::Truncated),
+            1 if last <= aead::TAG_LEN => return Err(EnvelopeError::Truncated),
+            _ if last <= aead::TAG_LEN => return Err(EnvelopeError::Length),
+            _ => sealed - chunks * aead::TAG_LEN,
+        }
+    };
+    if image > MAX_IMAGE_LEN {
+        return Err(EnvelopeError::TooLarge);
     }
-    // Every chunk holds at least one byte: a payload whose last chunk
-    // would be empty (or shorter than a tag) was cut short.
-    match sealed.checked_sub(chunks.saturating_sub(1) * SEALED_CHUNK_LEN) {
-        Some(last) if chunks > 0 && last > aead::TAG_LEN => Ok(sealed - chunks * aead::TAG_LEN),
-        _ => Err(EnvelopeError::Truncated),
-    }
+    Ok(image)
 }
 
 /// Why a format-2 payload could not be opened.
@@ -435,23 +463,51 @@ pub fn open_into<E: Send>(
     let chunks = image.len().div_ceil(CHUNK_LEN);
     let opened = in_parallel(
         image.chunks_mut(CHUNK_LEN).enumerate().collect(),
-        |(i, chunk)| {
-            let at = (i * SEALED_CHUNK_LEN) as u64;
-            let mut tag = [0u8; aead::TAG_LEN];
-            read_at(at, chunk).map_err(OpenError::Read)?;
-            read_at(at + chunk.len() as u64, &mut tag).map_err(OpenError::Read)?;
-            let nonce = chunk_nonce(&header.payload_nonce, i, i + 1 == chunks);
-            if aead::open_in_place(data_key, &nonce, chunk, &tag, aad) {
-                Ok(())
-            } else {
-                Err(OpenError::Envelope(EnvelopeError::Payload))
-            }
-        },
+        |(i, chunk)| open_chunk(i, chunks, chunk, header, aad, data_key, &read_at),
     );
     if opened.is_err() {
         zeroize::Zeroize::zeroize(image);
     }
     opened
+}
+
+/// Reads chunk `index` of `chunks` into `chunk` (its plaintext length) and
+/// opens it there; the chunk is decrypted only once its tag checks.
+fn open_chunk<E>(
+    index: usize,
+    chunks: usize,
+    chunk: &mut [u8],
+    header: &Header,
+    aad: &[u8],
+    data_key: &Key,
+    read_at: &impl Fn(u64, &mut [u8]) -> Result<(), E>,
+) -> Result<(), OpenError<E>> {
+    let at = (index * SEALED_CHUNK_LEN) as u64;
+    let mut tag = [0u8; aead::TAG_LEN];
+    read_at(at, chunk).map_err(OpenError::Read)?;
+    read_at(at + chunk.len() as u64, &mut tag).map_err(OpenError::Read)?;
+    let nonce = chunk_nonce(&header.payload_nonce, index, index + 1 == chunks);
+    if aead::open_in_place(data_key, &nonce, chunk, &tag, aad) {
+        Ok(())
+    } else {
+        Err(OpenError::Envelope(EnvelopeError::Payload))
+    }
+}
+
+/// Authenticates the last chunk of a format-2 payload holding an image of
+/// `image_len` bytes, and wipes it: a payload that was cut, extended or
+/// forged fails here, before memory for the whole image is allocated.
+pub fn check_last_chunk<E>(
+    image_len: usize,
+    header: &Header,
+    aad: &[u8],
+    data_key: &Key,
+    read_at: impl Fn(u64, &mut [u8]) -> Result<(), E>,
+) -> Result<(), OpenError<E>> {
+    let chunks = image_len.div_ceil(CHUNK_LEN);
+    let last = chunks.saturating_sub(1);
+    let mut chunk = Zeroizing::new(vec![0u8; image_len - last * CHUNK_LEN]);
+    open_chunk(last, chunks, &mut chunk, header, aad, data_key, &read_at)
 }
 
 /// Authenticates and decrypts the payload of `file` (either format), whose
@@ -466,9 +522,7 @@ pub fn open(
 ) -> Result<Zeroizing<Vec<u8>>, EnvelopeError> {
     let (aad, payload) = file.split_at(header_len.min(file.len()));
     if header.version == 1 {
-        let Some(body_len) = payload.len().checked_sub(aead::TAG_LEN) else {
-            return Err(EnvelopeError::Truncated);
-        };
+        let body_len = plain_len(1, payload.len() as u64)?;
         let mut image = Zeroizing::new(payload[..body_len].to_vec());
         let tag: &[u8; aead::TAG_LEN] = payload[body_len..].try_into().expect("TAG_LEN bytes");
         return if aead::open_in_place(data_key, &header.payload_nonce, &mut image, tag, aad) {
@@ -477,7 +531,7 @@ pub fn open(
             Err(EnvelopeError::Payload)
         };
     }
-    let mut image = Zeroizing::new(vec![0u8; plain_len(payload.len() as u64)?]);
+    let mut image = Zeroizing::new(vec![0u8; plain_len(2, payload.len() as u64)?]);
     let read_at = |at: u64, buf: &mut [u8]| {
         let at = usize::try_from(at).map_err(|_| EnvelopeError::Truncated)?;
         let bytes = payload
@@ -530,7 +584,10 @@ fn in_parallel<T: Send, E: Send>(
         return drain();
     }
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..helpers).map(|_| scope.spawn(drain)).collect();
+        // A helper the system refuses to start is simply not there.
+        let handles: Vec<_> = (0..helpers)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, drain).ok())
+            .collect();
         let mine = drain();
         handles.into_iter().fold(mine, |result, h| {
             let theirs = h
@@ -606,7 +663,7 @@ mod tests {
             let chunks = len.div_ceil(CHUNK_LEN);
             let (_, hlen) = Header::decode(&file).unwrap();
             assert_eq!(file.len(), hlen + len + chunks * aead::TAG_LEN, "{len}");
-            assert_eq!(plain_len((file.len() - hlen) as u64), Ok(len));
+            assert_eq!(plain_len(2, (file.len() - hlen) as u64), Ok(len));
             assert_eq!(
                 &open_file(&file, &data_key).unwrap()[..],
                 &plain[..],
@@ -726,17 +783,53 @@ mod tests {
     }
 
     #[test]
-    fn payload_lengths_no_writer_makes_are_truncated() {
-        assert_eq!(plain_len(0), Err(EnvelopeError::Truncated));
-        assert_eq!(
-            plain_len(aead::TAG_LEN as u64),
-            Err(EnvelopeError::Truncated)
-        );
-        assert_eq!(plain_len(aead::TAG_LEN as u64 + 1), Ok(1));
+    fn payload_lengths_no_writer_makes_are_refused() {
+        use EnvelopeError::{Length, TooLarge, Truncated};
+        let tag = aead::TAG_LEN as u64;
         let full = SEALED_CHUNK_LEN as u64;
-        assert_eq!(plain_len(full), Ok(CHUNK_LEN));
-        assert_eq!(plain_len(full + 16), Err(EnvelopeError::Truncated));
-        assert_eq!(plain_len(full + 17), Ok(CHUNK_LEN + 1));
+        assert_eq!(plain_len(2, 0), Err(Truncated));
+        assert_eq!(plain_len(2, tag), Err(Truncated));
+        assert_eq!(plain_len(2, tag + 1), Ok(1));
+        assert_eq!(plain_len(2, full), Ok(CHUNK_LEN));
+        // After a whole chunk, 1 to 16 more bytes are a cut or an addition.
+        assert_eq!(plain_len(2, full + 1), Err(Length));
+        assert_eq!(plain_len(2, full + tag), Err(Length));
+        assert_eq!(plain_len(2, full + tag + 1), Ok(CHUNK_LEN + 1));
+        assert_eq!(plain_len(1, tag - 1), Err(Truncated));
+        assert_eq!(plain_len(1, tag + 5), Ok(5));
+        // Images over 1 GiB are refused from the length alone.
+        let max_chunks = (MAX_IMAGE_LEN / CHUNK_LEN) as u64;
+        assert_eq!(plain_len(2, max_chunks * full), Ok(MAX_IMAGE_LEN));
+        assert_eq!(plain_len(2, max_chunks * full + tag + 1), Err(TooLarge));
+        assert_eq!(plain_len(1, MAX_IMAGE_LEN as u64 + tag + 1), Err(TooLarge));
+        assert_eq!(plain_len(2, u64::MAX), Err(TooLarge));
+    }
+
+    #[test]
+    fn the_last_chunk_is_checked_alone() {
+        let (mut h, _, data_key) = header();
+        let plain = image(3 * CHUNK_LEN + 7);
+        let file = seal(&mut h, &data_key, &plain);
+        let (h, hlen) = Header::decode(&file).unwrap();
+        let (aad, payload) = file.split_at(hlen);
+        let read_at = |p: &[u8]| {
+            let p = p.to_vec();
+            move |at: u64, buf: &mut [u8]| {
+                let at = at as usize;
+                buf.copy_from_slice(p.get(at..at + buf.len()).ok_or(())?);
+                Ok::<(), ()>(())
+            }
+        };
+        assert!(check_last_chunk(plain.len(), &h, aad, &data_key, read_at(payload)).is_ok());
+        // Cut after the third chunk: the third is not marked last.
+        let cut = &payload[..3 * SEALED_CHUNK_LEN];
+        let err = check_last_chunk(3 * CHUNK_LEN, &h, aad, &data_key, read_at(cut)).unwrap_err();
+        assert!(matches!(err, OpenError::Envelope(EnvelopeError::Payload)));
+        let err = check_last_chunk(plain.len(), &h, aad, &random_key(), read_at(payload));
+        assert!(matches!(
+            err,
+            Err(OpenError::Envelope(EnvelopeError::Payload))
+        ));
     }
 
     #[test]

@@ -19,15 +19,32 @@ pub fn lock_path(store: &Path) -> PathBuf {
     PathBuf::from(p)
 }
 
-/// The temporary file a write goes through: `.<name>.tmp` beside the
-/// store. Only the lock holder writes, so one fixed name is enough, and a
-/// file left by a killed writer is replaced by the next write without a
-/// scan of the directory.
-pub fn temp_path(store: &Path) -> PathBuf {
-    let mut name = std::ffi::OsString::from(".");
-    name.push(store.file_name().unwrap_or_default());
-    name.push(".tmp");
-    parent_dir(store).join(name)
+/// The start of the names of temporary files beside the store:
+/// `.<name>.tmp-`, then the writer's process ID and random hex digits.
+/// Each write has a file of its own: if two writers ever ran at once (a
+/// lock that does not hold, say on a network file system), the second
+/// could only lose the first one's update, never rename a half-written
+/// file over the store.
+fn temp_prefix(store: &Path) -> String {
+    let name = store
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(".{name}.tmp-")
+}
+
+/// Removes temporary files that a killed writer left beside the store. Runs
+/// under the lock, so no live writer's file is touched.
+fn remove_stale_temps(store: &Path) {
+    let prefix = temp_prefix(store);
+    let Ok(entries) = fs::read_dir(parent_dir(store)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 fn parent_dir(path: &Path) -> &Path {
@@ -204,14 +221,17 @@ pub fn missing_store(store: &Path) -> Error {
 /// the directory. A crash at any point leaves the old or the new store.
 /// Must be called with the lock held.
 pub fn write_atomic(store: &Path, fill: impl FnOnce(&File) -> std::io::Result<()>) -> Result<()> {
+    remove_stale_temps(store);
     let dir = parent_dir(store);
-    let tmp = temp_path(store);
-    match fs::remove_file(&tmp) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(Error::io("remove stale temporary file", &tmp, &e));
-        }
-        _ => {}
-    }
+    let mut suffix = [0u8; 8];
+    crate::crypto::random_bytes(&mut suffix);
+    let name = format!(
+        "{}{}-{}",
+        temp_prefix(store),
+        std::process::id(),
+        crate::crypto::hex(&suffix)
+    );
+    let tmp = dir.join(name);
     let result = (|| {
         let f = OpenOptions::new()
             .write(true)
@@ -365,11 +385,10 @@ mod tests {
     }
 
     #[test]
-    fn a_stale_temporary_file_is_replaced_and_other_files_kept() {
+    fn a_write_removes_stale_temporary_files_and_keeps_other_files() {
         let d = tempfile::tempdir().unwrap();
         let store = d.path().join("s.appctl");
-        assert_eq!(temp_path(&store), d.path().join(".s.appctl.tmp"));
-        fs::write(temp_path(&store), b"partial, from a killed writer").unwrap();
+        fs::write(d.path().join(".s.appctl.tmp-123-abcd"), b"partial").unwrap();
         fs::write(d.path().join("other"), b"keep").unwrap();
         write_atomic(&store, |f| (&*f).write_all(b"new")).unwrap();
         assert_eq!(fs::read(&store).unwrap(), b"new");

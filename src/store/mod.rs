@@ -158,15 +158,20 @@ fn read_image(
 ) -> Result<()> {
     let not_a_database = || Error::damaged(path, "the decrypted contents are not a database");
     let payload_len = file.len() - aad.len() as u64;
+    let envelope_error = |e| envelope_error(path, e);
+    let len = envelope::plain_len(header.version, payload_len).map_err(envelope_error)?;
     if header.version == 1 {
         let bytes = file.read_all(path)?;
-        let image = envelope::open(&bytes, header, aad.len(), data_key)
-            .map_err(|e| envelope_error(path, e))?;
+        let image = envelope::open(&bytes, header, aad.len(), data_key).map_err(envelope_error)?;
         return conn
             .deserialize_read_exact("main", &image[..], image.len(), false)
             .map_err(|_| not_a_database());
     }
-    let len = envelope::plain_len(payload_len).map_err(|e| envelope_error(path, e))?;
+    let read_at = |at: u64, b: &mut [u8]| file.read_at(aad.len() as u64 + at, b);
+    envelope::check_last_chunk(len, header, aad, data_key, read_at).map_err(|e| match e {
+        envelope::OpenError::Read(e) => Error::io("read store", path, &e),
+        envelope::OpenError::Envelope(e) => envelope_error(e),
+    })?;
     // SQLite's buffer is exactly as large as what it is given, and grows by
     // doubling (a copy of the whole image) when a write needs one more
     // page. Zeroed room after the image avoids that for a command's usual
@@ -390,10 +395,17 @@ impl Store {
         }
         // SQLite hands out its own buffer (no copy); each chunk is copied
         // once, into a buffer of one chunk, and encrypted there.
+        if !self.conn.is_autocommit() {
+            return Err(Error::internal("save inside a transaction"));
+        }
         let image = self.conn.serialize("main")?;
         // A commit cuts the room for growth off; a save without one (none
         // today) must not write it either.
-        let image = &image[..self.image_len()?.min(image.len())];
+        let Some(image) = image.get(..self.image_len()?).filter(|i| !i.is_empty()) else {
+            return Err(Error::internal(
+                "the database's pages are not all in memory",
+            ));
+        };
         let (header, data_key) = (&mut self.header, &self.data_key);
         file::write_atomic(&self.path, |f| {
             use std::os::unix::fs::FileExt;
@@ -673,7 +685,7 @@ pub(crate) mod tests {
     fn file_image_len(path: &Path) -> usize {
         let bytes = std::fs::read(path).unwrap();
         let (_, hlen) = Header::decode(&bytes).unwrap();
-        envelope::plain_len((bytes.len() - hlen) as u64).unwrap()
+        envelope::plain_len(2, (bytes.len() - hlen) as u64).unwrap()
     }
 
     #[test]

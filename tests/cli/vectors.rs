@@ -203,3 +203,57 @@ fn a_format_1_store_opens_and_is_rewritten_as_format_2_by_its_next_write() {
         "1"
     );
 }
+
+/// Payloads of hostile lengths fail from their length or their last chunk,
+/// before memory for the whole image is allocated: a sparse file of
+/// 2.1 GB and one of 900 MB (under the 1 GiB limit) both exit 6 at once,
+/// with a small peak memory.
+#[test]
+fn huge_hostile_payloads_fail_before_anything_is_allocated_for_them() {
+    let env = Env::new();
+    env.app("A");
+    let good = env.store_bytes();
+    for (len, fragment) in [
+        (2_100_000_000u64, "over 1 GiB"),
+        (900_000_000, "failed authentication"),
+    ] {
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&env.store)
+            .unwrap();
+        f.set_len(len).unwrap();
+        drop(f);
+        let err = env.fails(&["app", "list"], 6);
+        assert!(err.contains(fragment), "{len}: {err}");
+        std::fs::write(&env.store, &good).unwrap();
+    }
+    let rss = |out: &std::process::Output| {
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .find_map(|l| l.strip_prefix("maxrss="))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+    };
+    // With GNU time, also check the peak memory (it is absent on some machines).
+    if std::path::Path::new("/usr/bin/time").exists() {
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&env.store)
+            .unwrap();
+        f.set_len(900_000_000).unwrap();
+        drop(f);
+        let out = std::process::Command::new("/usr/bin/time")
+            .args(["-f", "maxrss=%M"])
+            .arg(env!("CARGO_BIN_EXE_appctl"))
+            .args(["app", "list"])
+            .envs(env.std_cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(6));
+        if let Some(kib) = rss(&out) {
+            assert!(
+                kib < 200 * 1024,
+                "peak memory {kib} KiB for a 900 MB hostile file"
+            );
+        }
+    }
+}
