@@ -215,12 +215,35 @@ pub fn missing_store(store: &Path) -> Error {
         .with_hint("create one with `appctl init`, or point --store / APPCTL_STORE at yours")
 }
 
+/// The temporary file a save fills, at any offsets, from any thread.
+#[derive(Debug)]
+pub struct TempFile {
+    file: File,
+    fault_fired: std::sync::atomic::AtomicBool,
+}
+
+impl TempFile {
+    /// Writes all of `bytes` at `offset`.
+    pub fn write_at(&self, bytes: &[u8], offset: u64) -> std::io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        if let Some((keep, e)) = fault::write_cut(offset, bytes.len()) {
+            self.fault_fired
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            self.file.write_all_at(&bytes[..keep], offset)?;
+            return Err(e);
+        }
+        self.file.write_all_at(bytes, offset)
+    }
+}
+
 /// Replaces the store atomically and durably with what `fill` writes into
-/// a new 0600 temporary file beside it (`fill` may write at any offsets,
-/// from several threads): then fsync it, rename it over the store, fsync
-/// the directory. A crash at any point leaves the old or the new store.
-/// Must be called with the lock held.
-pub fn write_atomic(store: &Path, fill: impl FnOnce(&File) -> std::io::Result<()>) -> Result<()> {
+/// a new 0600 temporary file beside it: then fsync it, rename it over the
+/// store, fsync the directory. A crash at any point leaves the old or the
+/// new store. Must be called with the lock held.
+pub fn write_atomic(
+    store: &Path,
+    fill: impl FnOnce(&TempFile) -> std::io::Result<()>,
+) -> Result<()> {
     remove_stale_temps(store);
     let dir = parent_dir(store);
     let mut suffix = [0u8; 8];
@@ -239,9 +262,14 @@ pub fn write_atomic(store: &Path, fill: impl FnOnce(&File) -> std::io::Result<()
             .mode(0o600)
             .open(&tmp)
             .map_err(|e| Error::io("create temporary file", &tmp, &e))?;
-        fill(&f)
-            .and_then(|()| fault::inject_write(&f))
+        let temp = TempFile {
+            file: f,
+            fault_fired: false.into(),
+        };
+        fill(&temp)
+            .and_then(|()| fault::write_end(&temp.file, &temp.fault_fired))
             .map_err(|e| Error::io("write temporary file", &tmp, &e))?;
+        let f = temp.file;
         fault::inject(fault::Step::Fsync)
             .and_then(|()| f.sync_all())
             .map_err(|e| Error::io("sync temporary file", &tmp, &e))?;
@@ -304,41 +332,69 @@ pub fn dir_of(path: &Path) -> &Path {
 
 /// Fault injection for tests of the save path. In debug builds (the ones
 /// the test suite runs), `APPCTL_FAULT=write|enospc|fsync|rename|dirsync`
-/// makes that step of a save fail as the OS would; `write:N` and
-/// `enospc:N` leave only the first N bytes written (default: half the
-/// file). Release builds compile it to nothing.
+/// makes that step of a save fail as the OS would. `write:N` and
+/// `enospc:N` fail the write that reaches byte N (default 4096) after
+/// writing the bytes before it, in whichever thread makes it; a file
+/// shorter than N is cut to its first N bytes and fails at the end.
+/// Release builds compile it to nothing.
 mod fault {
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    // Release builds inject nothing, so they never name a write failure.
-    #[cfg_attr(not(debug_assertions), allow(dead_code))]
     pub(super) enum Step {
-        Write,
         Fsync,
         Rename,
         DirSync,
     }
 
-    /// After the file was written: an injected write failure cuts it
-    /// after N bytes (or half its length), as a write that failed midway
-    /// leaves it, then fails.
+    /// The write failure asked for, and the byte it strikes at.
     #[cfg(debug_assertions)]
-    pub(super) fn inject_write(f: &std::fs::File) -> std::io::Result<()> {
-        let Err(e) = inject(Step::Write) else {
+    fn write_fault() -> Option<(u64, std::io::Error)> {
+        let spec = std::env::var("APPCTL_FAULT").ok()?;
+        let (want, at) = spec.split_once(':').unwrap_or((spec.as_str(), ""));
+        let at = at.parse().unwrap_or(4096);
+        match want {
+            "write" => Some((at, std::io::Error::other("injected write failure"))),
+            "enospc" => Some((at, std::io::Error::from_raw_os_error(28))),
+            _ => None,
+        }
+    }
+
+    /// For a write of `len` bytes at `offset`: when it reaches the faulty
+    /// byte, how many of its bytes to write before failing, and the error.
+    #[cfg(debug_assertions)]
+    pub(super) fn write_cut(offset: u64, len: usize) -> Option<(usize, std::io::Error)> {
+        let (at, e) = write_fault()?;
+        (offset + len as u64 > at).then(|| ((at.saturating_sub(offset) as usize).min(len), e))
+    }
+
+    #[cfg(not(debug_assertions))]
+    #[inline(always)]
+    pub(super) fn write_cut(_: u64, _: usize) -> Option<(usize, std::io::Error)> {
+        None
+    }
+
+    /// After the file was filled: a write failure that no write reached
+    /// (the file is shorter than N) strikes now, cutting the file to N.
+    #[cfg(debug_assertions)]
+    pub(super) fn write_end(
+        f: &std::fs::File,
+        fired: &std::sync::atomic::AtomicBool,
+    ) -> std::io::Result<()> {
+        if fired.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(());
+        }
+        let Some((at, e)) = write_fault() else {
             return Ok(());
         };
-        let spec = std::env::var("APPCTL_FAULT").unwrap_or_default();
-        let len = f.metadata()?.len();
-        let cut = match spec.split_once(':') {
-            Some((_, n)) => n.parse::<u64>().map_or(len / 2, |n| n.min(len)),
-            None => len / 2,
-        };
-        f.set_len(cut)?;
+        f.set_len(at.min(f.metadata()?.len()))?;
         Err(e)
     }
 
     #[cfg(not(debug_assertions))]
     #[inline(always)]
-    pub(super) fn inject_write(_: &std::fs::File) -> std::io::Result<()> {
+    pub(super) fn write_end(
+        _: &std::fs::File,
+        _: &std::sync::atomic::AtomicBool,
+    ) -> std::io::Result<()> {
         Ok(())
     }
 
@@ -350,8 +406,6 @@ mod fault {
         };
         let want = spec.split_once(':').map_or(spec.as_str(), |(w, _)| w);
         match (want, step) {
-            ("write", Step::Write) => Err(Error::other("injected write failure")),
-            ("enospc", Step::Write) => Err(Error::from_raw_os_error(28)),
             ("fsync", Step::Fsync) => Err(Error::from_raw_os_error(5)),
             ("rename", Step::Rename) => Err(Error::from_raw_os_error(18)),
             ("dirsync", Step::DirSync) => Err(Error::from_raw_os_error(5)),
@@ -375,7 +429,7 @@ mod tests {
     fn atomic_write_replaces_and_sets_0600_and_leaves_no_temp() {
         let d = tempfile::tempdir().unwrap();
         let store = d.path().join("s.appctl");
-        let write = |bytes: &'static [u8]| move |f: &File| (&*f).write_all(bytes);
+        let write = |bytes: &'static [u8]| move |t: &TempFile| t.write_at(bytes, 0);
         write_atomic(&store, write(b"one")).unwrap();
         write_atomic(&store, write(b"two")).unwrap();
         assert_eq!(fs::read(&store).unwrap(), b"two");
@@ -390,7 +444,7 @@ mod tests {
         let store = d.path().join("s.appctl");
         fs::write(d.path().join(".s.appctl.tmp-123-abcd"), b"partial").unwrap();
         fs::write(d.path().join("other"), b"keep").unwrap();
-        write_atomic(&store, |f| (&*f).write_all(b"new")).unwrap();
+        write_atomic(&store, |t| t.write_at(b"new", 0)).unwrap();
         assert_eq!(fs::read(&store).unwrap(), b"new");
         let mut names: Vec<_> = fs::read_dir(d.path())
             .unwrap()

@@ -407,10 +407,9 @@ impl Store {
             ));
         };
         let (header, data_key) = (&mut self.header, &self.data_key);
-        file::write_atomic(&self.path, |f| {
-            use std::os::unix::fs::FileExt;
+        file::write_atomic(&self.path, |temp| {
             envelope::seal_to(header, data_key, image, |at, bytes| {
-                f.write_all_at(bytes, at)
+                temp.write_at(bytes, at)
             })
             .map(drop)
         })
