@@ -393,7 +393,8 @@ impl Store {
         if self.lock.is_none() {
             return Err(Error::internal("save on a store opened read-only"));
         }
-        // SQLite hands out its own buffer (no copy); each chunk is copied
+        // SQLite hands out its own buffer (no copy, but for a new store,
+        // whose database was never deserialized); each chunk is copied
         // once, into a buffer of one chunk, and encrypted there.
         if !self.conn.is_autocommit() {
             return Err(Error::internal("save inside a transaction"));
