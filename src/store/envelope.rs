@@ -522,14 +522,10 @@ pub fn open(
 ) -> Result<Zeroizing<Vec<u8>>, EnvelopeError> {
     let (aad, payload) = file.split_at(header_len.min(file.len()));
     if header.version == 1 {
-        let body_len = plain_len(1, payload.len() as u64)?;
-        let mut image = Zeroizing::new(payload[..body_len].to_vec());
-        let tag: &[u8; aead::TAG_LEN] = payload[body_len..].try_into().expect("TAG_LEN bytes");
-        return if aead::open_in_place(data_key, &header.payload_nonce, &mut image, tag, aad) {
-            Ok(image)
-        } else {
-            Err(EnvelopeError::Payload)
-        };
+        let mut payload = Zeroizing::new(payload.to_vec());
+        let len = open_format_1(&mut payload, header, aad, data_key)?;
+        payload.truncate(len);
+        return Ok(payload);
     }
     let mut image = Zeroizing::new(vec![0u8; plain_len(2, payload.len() as u64)?]);
     let read_at = |at: u64, buf: &mut [u8]| {
@@ -543,6 +539,26 @@ pub fn open(
     match open_into(&mut image, header, aad, data_key, read_at) {
         Ok(()) => Ok(image),
         Err(OpenError::Read(e) | OpenError::Envelope(e)) => Err(e),
+    }
+}
+
+/// Opens a format-1 payload (the image sealed as one message, then its
+/// tag) in place; returns the image's length at the start of `payload`.
+/// There is only one tag, so the whole payload is in memory before it is
+/// checked; on failure `payload` is unchanged.
+pub fn open_format_1(
+    payload: &mut [u8],
+    header: &Header,
+    aad: &[u8],
+    data_key: &Key,
+) -> Result<usize, EnvelopeError> {
+    let len = plain_len(1, payload.len() as u64)?;
+    let (image, tag) = payload.split_at_mut(len);
+    let tag: &[u8; aead::TAG_LEN] = (&*tag).try_into().expect("TAG_LEN bytes");
+    if aead::open_in_place(data_key, &header.payload_nonce, image, tag, aad) {
+        Ok(len)
+    } else {
+        Err(EnvelopeError::Payload)
     }
 }
 

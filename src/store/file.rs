@@ -25,23 +25,40 @@ pub fn lock_path(store: &Path) -> PathBuf {
 /// lock that does not hold, say on a network file system), the second
 /// could only lose the first one's update, never rename a half-written
 /// file over the store.
-fn temp_prefix(store: &Path) -> String {
-    let name = store
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    format!(".{name}.tmp-")
+fn temp_prefix(store: &Path) -> std::ffi::OsString {
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(store.file_name().unwrap_or_default());
+    prefix.push(".tmp-");
+    prefix
 }
 
 /// Removes temporary files that a killed writer left beside the store. Runs
-/// under the lock, so no live writer's file is touched.
+/// under the lock, so no live writer's file is touched. Only names of the
+/// exact form `.<name>.tmp-<digits>-<16 hex digits>` are removed, so the
+/// temporary files of a store named, say, `<name>.tmp-old` are not.
 fn remove_stale_temps(store: &Path) {
+    use std::os::unix::ffi::OsStrExt;
     let prefix = temp_prefix(store);
     let Ok(entries) = fs::read_dir(parent_dir(store)) else {
         return;
     };
+    let is_ours = |file: &[u8]| {
+        let Some(rest) = file.strip_prefix(prefix.as_bytes()) else {
+            return false;
+        };
+        let Some(dash) = rest.iter().position(|&b| b == b'-') else {
+            return false;
+        };
+        let (pid, hex) = (&rest[..dash], &rest[dash + 1..]);
+        !pid.is_empty()
+            && pid.iter().all(u8::is_ascii_digit)
+            && hex.len() == 16
+            && hex
+                .iter()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+    };
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+        if is_ours(entry.file_name().as_bytes()) {
             let _ = fs::remove_file(entry.path());
         }
     }
@@ -248,12 +265,12 @@ pub fn write_atomic(
     let dir = parent_dir(store);
     let mut suffix = [0u8; 8];
     crate::crypto::random_bytes(&mut suffix);
-    let name = format!(
-        "{}{}-{}",
-        temp_prefix(store),
+    let mut name = temp_prefix(store);
+    name.push(format!(
+        "{}-{}",
         std::process::id(),
         crate::crypto::hex(&suffix)
-    );
+    ));
     let tmp = dir.join(name);
     let result = (|| {
         let f = OpenOptions::new()
@@ -267,7 +284,7 @@ pub fn write_atomic(
             fault_fired: false.into(),
         };
         fill(&temp)
-            .and_then(|()| fault::write_end(&temp.file, &temp.fault_fired))
+            .and_then(|()| fault::write_end(&temp.fault_fired))
             .map_err(|e| Error::io("write temporary file", &tmp, &e))?;
         let f = temp.file;
         fault::inject(fault::Step::Fsync)
@@ -334,8 +351,8 @@ pub fn dir_of(path: &Path) -> &Path {
 /// the test suite runs), `APPCTL_FAULT=write|enospc|fsync|rename|dirsync`
 /// makes that step of a save fail as the OS would. `write:N` and
 /// `enospc:N` fail the write that reaches byte N (default 4096) after
-/// writing the bytes before it, in whichever thread makes it; a file
-/// shorter than N is cut to its first N bytes and fails at the end.
+/// writing the bytes before it, in whichever thread makes it; a save
+/// whose file is shorter than N fails at the end, its file unchanged.
 /// Release builds compile it to nothing.
 mod fault {
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -373,28 +390,18 @@ mod fault {
     }
 
     /// After the file was filled: a write failure that no write reached
-    /// (the file is shorter than N) strikes now, cutting the file to N.
+    /// (the file is shorter than N) strikes now.
     #[cfg(debug_assertions)]
-    pub(super) fn write_end(
-        f: &std::fs::File,
-        fired: &std::sync::atomic::AtomicBool,
-    ) -> std::io::Result<()> {
+    pub(super) fn write_end(fired: &std::sync::atomic::AtomicBool) -> std::io::Result<()> {
         if fired.load(std::sync::atomic::Ordering::Relaxed) {
             return Ok(());
         }
-        let Some((at, e)) = write_fault() else {
-            return Ok(());
-        };
-        f.set_len(at.min(f.metadata()?.len()))?;
-        Err(e)
+        write_fault().map_or(Ok(()), |(_, e)| Err(e))
     }
 
     #[cfg(not(debug_assertions))]
     #[inline(always)]
-    pub(super) fn write_end(
-        _: &std::fs::File,
-        _: &std::sync::atomic::AtomicBool,
-    ) -> std::io::Result<()> {
+    pub(super) fn write_end(_: &std::sync::atomic::AtomicBool) -> std::io::Result<()> {
         Ok(())
     }
 
@@ -442,8 +449,21 @@ mod tests {
     fn a_write_removes_stale_temporary_files_and_keeps_other_files() {
         let d = tempfile::tempdir().unwrap();
         let store = d.path().join("s.appctl");
-        fs::write(d.path().join(".s.appctl.tmp-123-abcd"), b"partial").unwrap();
+        fs::write(
+            d.path().join(".s.appctl.tmp-123-00112233aabbccdd"),
+            b"partial",
+        )
+        .unwrap();
         fs::write(d.path().join("other"), b"keep").unwrap();
+        // Another store's temporary file, and names that only look alike.
+        let others = [
+            ".s.appctl.tmp-old.tmp-123-00112233aabbccdd",
+            ".s.appctl.tmp-123-abcd",
+            ".s.appctl.tmp-x-00112233aabbccdd",
+        ];
+        for o in others {
+            fs::write(d.path().join(o), b"keep").unwrap();
+        }
         write_atomic(&store, |t| t.write_at(b"new", 0)).unwrap();
         assert_eq!(fs::read(&store).unwrap(), b"new");
         let mut names: Vec<_> = fs::read_dir(d.path())
@@ -451,7 +471,10 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         names.sort();
-        assert_eq!(names, ["other", "s.appctl"]);
+        let mut expected = vec!["other", "s.appctl"];
+        expected.extend(others);
+        expected.sort();
+        assert_eq!(names, expected);
     }
 
     #[test]

@@ -161,10 +161,15 @@ fn read_image(
     let envelope_error = |e| envelope_error(path, e);
     let len = envelope::plain_len(header.version, payload_len).map_err(envelope_error)?;
     if header.version == 1 {
-        let bytes = file.read_all(path)?;
-        let image = envelope::open(&bytes, header, aad.len(), data_key).map_err(envelope_error)?;
+        // One tag for the whole image: read it all, then open it in place
+        // (the length was bounded above), and wipe it once SQLite has it.
+        let mut payload = Zeroizing::new(vec![0u8; payload_len as usize]);
+        file.read_at(aad.len() as u64, &mut payload)
+            .map_err(|e| Error::io("read store", path, &e))?;
+        let len =
+            envelope::open_format_1(&mut payload, header, aad, data_key).map_err(envelope_error)?;
         return conn
-            .deserialize_read_exact("main", &image[..], image.len(), false)
+            .deserialize_read_exact("main", &payload[..len], len, false)
             .map_err(|_| not_a_database());
     }
     let read_at = |at: u64, b: &mut [u8]| file.read_at(aad.len() as u64 + at, b);
@@ -407,6 +412,12 @@ impl Store {
                 "the database's pages are not all in memory",
             ));
         };
+        if image.len() > envelope::MAX_IMAGE_LEN {
+            return Err(Error::conflict(
+                "the store would grow past 1 GiB, more than appctl reads; nothing was saved",
+            )
+            .with_hint("delete apps or icons you no longer need, then try again"));
+        }
         let (header, data_key) = (&mut self.header, &self.data_key);
         file::write_atomic(&self.path, |temp| {
             envelope::seal_to(header, data_key, image, |at, bytes| {
@@ -686,6 +697,20 @@ pub(crate) mod tests {
         let bytes = std::fs::read(path).unwrap();
         let (_, hlen) = Header::decode(&bytes).unwrap();
         envelope::plain_len(2, (bytes.len() - hlen) as u64).unwrap()
+    }
+
+    #[test]
+    fn a_save_inside_a_transaction_is_refused_and_writes_nothing() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("s.appctl");
+        drop(new_store(d.path()));
+        let before = std::fs::read(&path).unwrap();
+        let mut s = Store::open(&path, PW, write()).unwrap();
+        s.conn.execute_batch("BEGIN").unwrap();
+        s.create_app("uncommitted", None, &crate::model::AppPatch::default())
+            .unwrap();
+        assert_eq!(s.save().unwrap_err().exit_code(), 1);
+        assert_eq!(std::fs::read(&path).unwrap(), before);
     }
 
     #[test]

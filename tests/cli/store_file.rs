@@ -188,7 +188,7 @@ fn every_change_rewrites_the_file_with_a_fresh_nonce() {
 fn a_killed_writers_temp_file_is_cleaned_by_the_next_write_and_never_read() {
     let env = Env::new();
     let dir = env.store.parent().unwrap();
-    let temp = dir.join(".store.appctl.tmp-99999-deadbeef");
+    let temp = dir.join(".store.appctl.tmp-99999-00112233deadbeef");
     std::fs::write(&temp, b"half-written").unwrap();
     env.ok(&["app", "list"]);
     env.ok(&["project", "create", "p1"]);
