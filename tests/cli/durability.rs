@@ -211,3 +211,46 @@ fn a_write_failing_at_any_byte_keeps_the_old_store() {
     let leftovers = env.leftover_temps();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// A store large enough to be sealed and opened on more than one thread
+/// (an image of 2 MiB or more): a write failing part way, in whichever
+/// thread it strikes, keeps the old store, and the store stays sound.
+#[test]
+fn a_large_store_sealed_on_several_threads_survives_failing_writes() {
+    use appctl::store::{Access, Store, Unlock};
+    let env = Env::new();
+    {
+        let lock_timeout = std::time::Duration::from_secs(30);
+        let unlock = Unlock::Passphrase(crate::util::PASSPHRASE.as_bytes());
+        let mut s = Store::open(&env.store, unlock, Access::Write { lock_timeout }).unwrap();
+        let patch = appctl::model::AppPatch {
+            description: Some(Some("An app that makes the store large enough".into())),
+            ..Default::default()
+        };
+        for i in 0..4200 {
+            s.create_app(&format!("big-{i}"), None, &patch).unwrap();
+        }
+        s.save().unwrap();
+    }
+    let before = env.store_bytes();
+    assert!(
+        before.len() > 2 * 1024 * 1024 + 100_000,
+        "{} bytes",
+        before.len()
+    );
+    for n in [before.len() / 5, before.len() / 2, before.len() - 100] {
+        let out = env
+            .cmd()
+            .env("APPCTL_FAULT", format!("write:{n}"))
+            .args(["keys", "regenerate", "big-7", "consumer"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(7), "write:{n}");
+        assert!(out.stdout.is_empty(), "nothing may be printed");
+        assert_eq!(env.store_bytes(), before, "write:{n}");
+    }
+    assert!(env.leftover_temps().is_empty());
+    env.ok(&["keys", "regenerate", "big-7", "consumer"]);
+    assert_eq!(env.json(&["check"])["sound"], true);
+    assert_eq!(env.json(&["app", "list"]).as_array().unwrap().len(), 4200);
+}
