@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use super::args::{AppCommand, DetailArgs, Toggle};
-use super::output::{self, app_json, id};
+use super::output::{self, app_json};
 use super::project::{self, optional, text};
 use crate::error::{Error, Kind, Result};
 use crate::model::validate::{self, APP_DESCRIPTION_MIN, ORGANIZATION_NAME_MAX, TEXT_MAX};
@@ -305,7 +305,7 @@ pub(super) fn run(ctx: &Ctx, cmd: AppCommand) -> Result<()> {
             store.delete_app(a.id)?;
             store.save()?;
             if ctx.json {
-                return output::print_json(&serde_json::json!({ "deleted": id(a.id) }));
+                return output::print_json(&serde_json::json!({ "deleted": output::Id(a.id) }));
             }
             output::stdout(&format!(
                 "Deleted app {} ({:?}) and its credentials.\n",

@@ -103,7 +103,7 @@ pub(super) fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<()> {
             store.save()?;
             if ctx.json {
                 return output::print_json(&json!({
-                    "app_id": output::id(a.id),
+                    "app_id": output::Id(a.id),
                     "revoked": kind.as_str(),
                     "invalidated": invalidated.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
                     "credentials": creds.iter().map(|c| credential_json(c, &a)).collect::<Vec<_>>(),
@@ -138,7 +138,7 @@ fn make(
     let creds = store.credentials(a.id)?;
     store.save()?;
     let doc = json!({
-        "app_id": output::id(a.id),
+        "app_id": output::Id(a.id),
         "kind": kind.as_str(),
         "action": if regenerate { "regenerate" } else { "create" },
         "invalidated": made.invalidated.iter().map(|k| k.as_str()).collect::<Vec<_>>(),

@@ -41,11 +41,6 @@ impl Serialize for Id {
     }
 }
 
-/// IDs are strings of decimal digits in JSON.
-pub fn id(n: i64) -> Value {
-    Value::String(n.to_string())
-}
-
 // The objects below serialize straight from the model (field order as
 // written): listings of thousands of apps build no tree of JSON values.
 

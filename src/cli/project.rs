@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use super::args::{ProjectCommand, ProjectFields};
-use super::output::{self, id, project_json};
+use super::output::{self, project_json};
 use crate::error::{Error, Kind, Result};
 use crate::model::validate::{self, TEXT_MAX};
 use crate::model::{Environment, Project};
@@ -185,8 +185,8 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
                     "detached_apps"
                 };
                 output::print_json(&serde_json::json!({
-                    "deleted": id(p.id),
-                    key: apps.into_iter().map(id).collect::<Vec<_>>(),
+                    "deleted": output::Id(p.id),
+                    key: apps.into_iter().map(output::Id).collect::<Vec<_>>(),
                 }))
             } else {
                 let extra = match (mode, apps.len()) {

@@ -528,17 +528,21 @@ pub fn open(
         return Ok(payload);
     }
     let mut image = Zeroizing::new(vec![0u8; plain_len(2, payload.len() as u64)?]);
-    let read_at = |at: u64, buf: &mut [u8]| {
+    match open_into(&mut image, header, aad, data_key, reader(payload)) {
+        Ok(()) => Ok(image),
+        Err(OpenError::Read(e) | OpenError::Envelope(e)) => Err(e),
+    }
+}
+
+/// A `read_at` for a payload held in memory.
+fn reader(payload: &[u8]) -> impl Fn(u64, &mut [u8]) -> Result<(), EnvelopeError> + Sync + '_ {
+    move |at, buf| {
         let at = usize::try_from(at).map_err(|_| EnvelopeError::Truncated)?;
         let bytes = payload
             .get(at..at + buf.len())
             .ok_or(EnvelopeError::Truncated)?;
         buf.copy_from_slice(bytes);
         Ok(())
-    };
-    match open_into(&mut image, header, aad, data_key, read_at) {
-        Ok(()) => Ok(image),
-        Err(OpenError::Read(e) | OpenError::Envelope(e)) => Err(e),
     }
 }
 
@@ -783,12 +787,7 @@ mod tests {
         *file.last_mut().unwrap() ^= 1; // the last chunk's tag
         let (aad, payload) = file.split_at(hlen);
         let mut out = vec![0u8; plain.len()];
-        let read_at = |at: u64, buf: &mut [u8]| {
-            let at = at as usize;
-            buf.copy_from_slice(&payload[at..at + buf.len()]);
-            Ok::<(), ()>(())
-        };
-        let err = open_into(&mut out, &h, aad, &data_key, read_at).unwrap_err();
+        let err = open_into(&mut out, &h, aad, &data_key, reader(payload)).unwrap_err();
         assert!(matches!(err, OpenError::Envelope(EnvelopeError::Payload)));
         assert!(
             out.iter().all(|&b| b == 0),
@@ -828,20 +827,12 @@ mod tests {
         let file = seal(&mut h, &data_key, &plain);
         let (h, hlen) = Header::decode(&file).unwrap();
         let (aad, payload) = file.split_at(hlen);
-        let read_at = |p: &[u8]| {
-            let p = p.to_vec();
-            move |at: u64, buf: &mut [u8]| {
-                let at = at as usize;
-                buf.copy_from_slice(p.get(at..at + buf.len()).ok_or(())?);
-                Ok::<(), ()>(())
-            }
-        };
-        assert!(check_last_chunk(plain.len(), &h, aad, &data_key, read_at(payload)).is_ok());
+        assert!(check_last_chunk(plain.len(), &h, aad, &data_key, reader(payload)).is_ok());
         // Cut after the third chunk: the third is not marked last.
         let cut = &payload[..3 * SEALED_CHUNK_LEN];
-        let err = check_last_chunk(3 * CHUNK_LEN, &h, aad, &data_key, read_at(cut)).unwrap_err();
+        let err = check_last_chunk(3 * CHUNK_LEN, &h, aad, &data_key, reader(cut)).unwrap_err();
         assert!(matches!(err, OpenError::Envelope(EnvelopeError::Payload)));
-        let err = check_last_chunk(plain.len(), &h, aad, &random_key(), read_at(payload));
+        let err = check_last_chunk(plain.len(), &h, aad, &random_key(), reader(payload));
         assert!(matches!(
             err,
             Err(OpenError::Envelope(EnvelopeError::Payload))

@@ -157,26 +157,24 @@ fn read_image(
     data_key: &Key,
 ) -> Result<()> {
     let not_a_database = || Error::damaged(path, "the decrypted contents are not a database");
-    let payload_len = file.len() - aad.len() as u64;
+    let payload_at = aad.len() as u64;
+    let read_at = |at: u64, b: &mut [u8]| file.read_at(payload_at + at, b);
     let envelope_error = |e| envelope_error(path, e);
-    let len = envelope::plain_len(header.version, payload_len).map_err(envelope_error)?;
+    let len =
+        envelope::plain_len(header.version, file.len() - payload_at).map_err(envelope_error)?;
     if header.version == 1 {
         // One tag for the whole image: read it all, then open it in place
         // (the length was bounded above), and wipe it once SQLite has it.
-        let mut payload = Zeroizing::new(vec![0u8; payload_len as usize]);
-        file.read_at(aad.len() as u64, &mut payload)
-            .map_err(|e| Error::io("read store", path, &e))?;
+        let mut payload = Zeroizing::new(vec![0u8; len + 16]);
+        read_at(0, &mut payload).map_err(|e| open_error(path, envelope::OpenError::Read(e)))?;
         let len =
             envelope::open_format_1(&mut payload, header, aad, data_key).map_err(envelope_error)?;
         return conn
             .deserialize_read_exact("main", &payload[..len], len, false)
             .map_err(|_| not_a_database());
     }
-    let read_at = |at: u64, b: &mut [u8]| file.read_at(aad.len() as u64 + at, b);
-    envelope::check_last_chunk(len, header, aad, data_key, read_at).map_err(|e| match e {
-        envelope::OpenError::Read(e) => Error::io("read store", path, &e),
-        envelope::OpenError::Envelope(e) => envelope_error(e),
-    })?;
+    envelope::check_last_chunk(len, header, aad, data_key, read_at)
+        .map_err(|e| open_error(path, e))?;
     // SQLite's buffer is exactly as large as what it is given, and grows by
     // doubling (a copy of the whole image) when a write needs one more
     // page. Zeroed room after the image avoids that for a command's usual
@@ -186,7 +184,7 @@ fn read_image(
     // file format), so a save writes only those.
     let mut reader = ImageReader {
         path,
-        file,
+        read_at: &read_at,
         header,
         aad,
         data_key,
@@ -202,6 +200,14 @@ fn read_image(
     }
 }
 
+/// The error for a payload that could not be read or opened.
+fn open_error(path: &Path, e: envelope::OpenError<std::io::Error>) -> Error {
+    match e {
+        envelope::OpenError::Read(e) => Error::io("read store", path, &e),
+        envelope::OpenError::Envelope(e) => envelope_error(path, e),
+    }
+}
+
 /// Zeroed bytes after the image in SQLite's buffer: room for a command's
 /// growth without reallocating the buffer.
 const GROWTH_ROOM: usize = 64 * 1024;
@@ -211,7 +217,8 @@ const GROWTH_ROOM: usize = 64 * 1024;
 /// [`envelope::open_into`] fills.
 struct ImageReader<'a> {
     path: &'a Path,
-    file: &'a file::StoreFile,
+    /// Fills a buffer from the payload, at an offset into it.
+    read_at: &'a (dyn Fn(u64, &mut [u8]) -> std::io::Result<()> + Sync),
     header: &'a Header,
     aad: &'a [u8],
     data_key: &'a Key,
@@ -232,18 +239,13 @@ impl std::io::Read for ImageReader<'_> {
         }
         let (image, room) = buf.split_at_mut(self.len);
         room.fill(0);
-        let (file, payload_at) = (self.file, self.aad.len() as u64);
-        let read_at = |at: u64, b: &mut [u8]| file.read_at(payload_at + at, b);
-        match envelope::open_into(image, self.header, self.aad, self.data_key, read_at) {
+        match envelope::open_into(image, self.header, self.aad, self.data_key, self.read_at) {
             Ok(()) => {
                 self.done = true;
                 Ok(buf.len())
             }
             Err(e) => {
-                self.failure = Some(match e {
-                    envelope::OpenError::Read(e) => Error::io("read store", self.path, &e),
-                    envelope::OpenError::Envelope(e) => envelope_error(self.path, e),
-                });
+                self.failure = Some(open_error(self.path, e));
                 Err(std::io::Error::other("image not read"))
             }
         }
