@@ -239,8 +239,13 @@ impl Header {
         self.slots.sort_by_key(|s| s.kind as u8);
     }
 
+    /// The length of the encoded header.
+    fn encoded_len(&self) -> usize {
+        FIXED_LEN + SLOT_LEN * self.slots.len() + CHECKSUM_LEN
+    }
+
     fn encode(&self) -> Vec<u8> {
-        let mut h = Vec::with_capacity(FIXED_LEN + SLOT_LEN * self.slots.len() + CHECKSUM_LEN);
+        let mut h = Vec::with_capacity(self.encoded_len());
         h.extend_from_slice(&MAGIC);
         h.extend_from_slice(&self.version.to_le_bytes());
         h.extend_from_slice(&self.store_id);
@@ -370,7 +375,13 @@ pub fn seal_to<E: Send>(
             write_at((aad.len() + i * SEALED_CHUNK_LEN) as u64, &sealed)
         },
     )?;
-    Ok((aad.len() + plaintext.len() + chunks * aead::TAG_LEN) as u64)
+    Ok(sealed_len(header, plaintext.len()))
+}
+
+/// The length of the file [`seal_to`] writes for an image of `plain_len`
+/// bytes under `header`.
+pub fn sealed_len(header: &Header, plain_len: usize) -> u64 {
+    (header.encoded_len() + plain_len + plain_len.div_ceil(CHUNK_LEN) * aead::TAG_LEN) as u64
 }
 
 /// [`seal_to`] into memory: returns the whole file.
@@ -683,6 +694,7 @@ mod tests {
             let chunks = len.div_ceil(CHUNK_LEN);
             let (_, hlen) = Header::decode(&file).unwrap();
             assert_eq!(file.len(), hlen + len + chunks * aead::TAG_LEN, "{len}");
+            assert_eq!(sealed_len(&h, len), file.len() as u64, "{len}");
             assert_eq!(plain_len(2, (file.len() - hlen) as u64), Ok(len));
             assert_eq!(
                 &open_file(&file, &data_key).unwrap()[..],

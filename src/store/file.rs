@@ -207,6 +207,17 @@ impl StoreFile {
     }
 }
 
+/// Closes a store file that a save has replaced. While it is open, the
+/// rename only unlinks it; the close frees its blocks and cached pages,
+/// about a millisecond per 6 MB. For a large file that happens on a helper
+/// thread, while the command finishes; a small one (or one no thread could
+/// be started for) is closed here.
+pub fn close_in_background(file: StoreFile) {
+    if file.len >= LARGE_FILE {
+        let _ = std::thread::Builder::new().spawn(move || drop(file));
+    }
+}
+
 fn read_error(store: &Path, e: &std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::NotFound {
         missing_store(store)
@@ -237,6 +248,7 @@ pub fn missing_store(store: &Path) -> Error {
 pub struct TempFile {
     file: File,
     fault_fired: std::sync::atomic::AtomicBool,
+    writeback: Writeback,
 }
 
 impl TempFile {
@@ -249,16 +261,111 @@ impl TempFile {
             self.file.write_all_at(&bytes[..keep], offset)?;
             return Err(e);
         }
-        self.file.write_all_at(bytes, offset)
+        self.file.write_all_at(bytes, offset)?;
+        self.writeback.wrote(bytes.len() as u64);
+        Ok(())
     }
 }
 
-/// Replaces the store atomically and durably with what `fill` writes into
-/// a new 0600 temporary file beside it: then fsync it, rename it over the
-/// store, fsync the directory. A crash at any point leaves the old or the
-/// new store. Must be called with the lock held.
+/// How many bytes of a large temporary file are written between two syncs
+/// of its data on a helper thread: the disk writes the file while the rest
+/// of it is still being sealed, and the final fsync waits only for the
+/// last step.
+const WRITEBACK_STEP: u64 = 1 << 20;
+
+/// Files of at least this size are synced in steps while they are filled
+/// and, once replaced, closed on a helper thread. For smaller ones a thread
+/// costs more than it saves.
+const LARGE_FILE: u64 = 2 * WRITEBACK_STEP;
+
+/// How far a temporary file has been filled, shared with the helper thread
+/// that syncs it as it grows.
+#[derive(Debug, Default)]
+struct Writeback {
+    state: std::sync::Mutex<WritebackState>,
+    grown: std::sync::Condvar,
+}
+
+#[derive(Debug, Default)]
+struct WritebackState {
+    /// Bytes written so far.
+    written: u64,
+    /// Bytes that had been written when the last sync began.
+    synced: u64,
+    /// The filling is over: the helper stops.
+    done: bool,
+    /// The first sync that failed. A failed sync reports a lost write once
+    /// per open file, so the final fsync would not report it again.
+    failed: Option<std::io::Error>,
+}
+
+impl Writeback {
+    fn state(&self) -> std::sync::MutexGuard<'_, WritebackState> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn wrote(&self, n: u64) {
+        let mut state = self.state();
+        state.written += n;
+        if state.written >= state.synced + WRITEBACK_STEP {
+            self.grown.notify_one();
+        }
+    }
+
+    /// Ends the filling: the helper stops once its sync in progress is over.
+    fn finish(&self) {
+        self.state().done = true;
+        self.grown.notify_one();
+    }
+
+    /// The helper thread: syncs the file's data each time another step of
+    /// it has been written, until the filling is over or a sync fails.
+    fn run(&self, file: &File) {
+        let mut state = self.state();
+        if let Err(e) = fault::inject(fault::Step::Writeback) {
+            state.failed = Some(e);
+            return;
+        }
+        loop {
+            while !state.done && state.written < state.synced + WRITEBACK_STEP {
+                state = self
+                    .grown
+                    .wait(state)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
+            if state.done {
+                return;
+            }
+            state.synced = state.written;
+            drop(state);
+            let synced = file.sync_data();
+            state = self.state();
+            if let Err(e) = synced {
+                state.failed = Some(e);
+                return;
+            }
+        }
+    }
+
+    /// Why a sync of the helper failed, if one did.
+    fn failure(&self) -> Option<std::io::Error> {
+        self.state().failed.take()
+    }
+}
+
+/// Replaces the store atomically and durably with the `len` bytes that
+/// `fill` writes into a new 0600 temporary file beside it: then fsync it,
+/// rename it over the store, fsync the directory. A crash at any point
+/// leaves the old or the new store. Must be called with the lock held.
+///
+/// The file's blocks are allocated at once, and a large file is synced in
+/// steps while it is filled (one sync per MiB written); neither changes what
+/// is written, only when the disk writes it.
 pub fn write_atomic(
     store: &Path,
+    len: u64,
     fill: impl FnOnce(&TempFile) -> std::io::Result<()>,
 ) -> Result<()> {
     remove_stale_temps(store);
@@ -279,17 +386,44 @@ pub fn write_atomic(
             .mode(0o600)
             .open(&tmp)
             .map_err(|e| Error::io("create temporary file", &tmp, &e))?;
+        // Only a hint: without it the file system allocates as it writes.
+        #[cfg(target_os = "linux")]
+        let _ = rustix::fs::fallocate(&f, rustix::fs::FallocateFlags::KEEP_SIZE, 0, len);
         let temp = TempFile {
             file: f,
             fault_fired: false.into(),
+            writeback: Writeback::default(),
         };
-        fill(&temp)
-            .and_then(|()| fault::write_end(&temp.fault_fired))
-            .map_err(|e| Error::io("write temporary file", &tmp, &e))?;
-        let f = temp.file;
-        fault::inject(fault::Step::Fsync)
-            .and_then(|()| f.sync_all())
-            .map_err(|e| Error::io("sync temporary file", &tmp, &e))?;
+        std::thread::scope(|scope| {
+            let temp = &temp;
+            // Without a helper (none could be started), the file is synced
+            // once, at the end.
+            let helper = (len >= LARGE_FILE)
+                .then(|| {
+                    std::thread::Builder::new()
+                        .spawn_scoped(scope, || temp.writeback.run(&temp.file))
+                        .ok()
+                })
+                .flatten();
+            let filled = fill(temp).and_then(|()| fault::write_end(&temp.fault_fired));
+            temp.writeback.finish();
+            let filled = filled.map_err(|e| Error::io("write temporary file", &tmp, &e));
+            // Started while a sync of the helper may still be running: it
+            // waits for all the data either way.
+            let synced = filled.and_then(|()| {
+                fault::inject(fault::Step::Fsync)
+                    .and_then(|()| temp.file.sync_all())
+                    .map_err(|e| Error::io("sync temporary file", &tmp, &e))
+            });
+            if let Some(helper) = helper {
+                let _ = helper.join();
+            }
+            synced?;
+            match temp.writeback.failure() {
+                Some(e) => Err(Error::io("sync temporary file", &tmp, &e)),
+                None => Ok(()),
+            }
+        })?;
         fault::inject(fault::Step::Rename)
             .and_then(|()| fs::rename(&tmp, store))
             .map_err(|e| Error::io("replace store", store, &e))
@@ -348,8 +482,9 @@ pub fn dir_of(path: &Path) -> &Path {
 }
 
 /// Fault injection for tests of the save path. In debug builds (the ones
-/// the test suite runs), `APPCTL_FAULT=write|enospc|fsync|rename|dirsync`
-/// makes that step of a save fail as the OS would. `write:N` and
+/// the test suite runs), `APPCTL_FAULT=write|enospc|writeback|fsync|rename|dirsync`
+/// makes that step of a save fail as the OS would (`writeback`: the first
+/// sync of the helper thread that syncs a large file as it is filled). `write:N` and
 /// `enospc:N` fail the write that reaches byte N (default 4096) after
 /// writing the bytes before it, in whichever thread makes it; a save
 /// whose file is shorter than N fails at the end, its file unchanged.
@@ -357,6 +492,7 @@ pub fn dir_of(path: &Path) -> &Path {
 mod fault {
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub(super) enum Step {
+        Writeback,
         Fsync,
         Rename,
         DirSync,
@@ -413,6 +549,7 @@ mod fault {
         };
         let want = spec.split_once(':').map_or(spec.as_str(), |(w, _)| w);
         match (want, step) {
+            ("writeback", Step::Writeback) => Err(Error::from_raw_os_error(5)),
             ("fsync", Step::Fsync) => Err(Error::from_raw_os_error(5)),
             ("rename", Step::Rename) => Err(Error::from_raw_os_error(18)),
             ("dirsync", Step::DirSync) => Err(Error::from_raw_os_error(5)),
@@ -437,8 +574,8 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let store = d.path().join("s.appctl");
         let write = |bytes: &'static [u8]| move |t: &TempFile| t.write_at(bytes, 0);
-        write_atomic(&store, write(b"one")).unwrap();
-        write_atomic(&store, write(b"two")).unwrap();
+        write_atomic(&store, 3, write(b"one")).unwrap();
+        write_atomic(&store, 3, write(b"two")).unwrap();
         assert_eq!(fs::read(&store).unwrap(), b"two");
         let mode = fs::metadata(&store).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
@@ -464,7 +601,7 @@ mod tests {
         for o in others {
             fs::write(d.path().join(o), b"keep").unwrap();
         }
-        write_atomic(&store, |t| t.write_at(b"new", 0)).unwrap();
+        write_atomic(&store, 3, |t| t.write_at(b"new", 0)).unwrap();
         assert_eq!(fs::read(&store).unwrap(), b"new");
         let mut names: Vec<_> = fs::read_dir(d.path())
             .unwrap()
@@ -475,6 +612,87 @@ mod tests {
         expected.extend(others);
         expected.sort();
         assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn a_large_file_is_written_whole_while_a_helper_syncs_it() {
+        let d = tempfile::tempdir().unwrap();
+        let store = d.path().join("s.appctl");
+        let piece = 64 * 1024 + 16;
+        let len = 5 * LARGE_FILE as usize / 2 + 1234;
+        let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        write_atomic(&store, len as u64, |t| {
+            // From two threads, as sealing writes it.
+            let pieces: Vec<_> = bytes.chunks(piece).enumerate().collect();
+            let (even, odd): (Vec<_>, Vec<_>) = pieces.into_iter().partition(|(i, _)| i % 2 == 0);
+            let write = |part: Vec<(usize, &[u8])>| {
+                part.into_iter()
+                    .try_for_each(|(i, p)| t.write_at(p, (i * piece) as u64))
+            };
+            std::thread::scope(|s| {
+                let other = s.spawn(|| write(odd));
+                write(even).and(other.join().unwrap())
+            })
+        })
+        .unwrap();
+        assert!(fs::read(&store).unwrap() == bytes);
+        // The length given only allocates: the file is as long as what
+        // was written.
+        write_atomic(&store, 2 * LARGE_FILE, |t| t.write_at(b"small", 0)).unwrap();
+        assert_eq!(fs::read(&store).unwrap(), b"small");
+    }
+
+    #[test]
+    fn the_helper_syncs_once_a_step_is_written_and_stops_when_told() {
+        let d = tempfile::tempdir().unwrap();
+        let file = File::create(d.path().join("f")).unwrap();
+        let writeback = Writeback::default();
+        let synced = || writeback.state().synced;
+        std::thread::scope(|s| {
+            let helper = s.spawn(|| writeback.run(&file));
+            writeback.wrote(WRITEBACK_STEP - 1);
+            std::thread::sleep(Duration::from_millis(50));
+            assert_eq!(synced(), 0, "less than a step: no sync yet");
+            writeback.wrote(1);
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while synced() != WRITEBACK_STEP {
+                assert!(Instant::now() < deadline, "the helper never synced");
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            writeback.finish();
+            helper.join().unwrap();
+        });
+        assert!(writeback.failure().is_none());
+    }
+
+    /// Whether this process has `path` open after it was unlinked.
+    #[cfg(target_os = "linux")]
+    fn holds_unlinked(path: &Path) -> bool {
+        let unlinked = format!("{} (deleted)", path.display());
+        fs::read_dir("/proc/self/fd")
+            .unwrap()
+            .filter_map(|e| fs::read_link(e.ok()?.path()).ok())
+            .any(|target| target.as_os_str() == unlinked.as_str())
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_replaced_store_file_is_closed_at_once_or_soon_when_large() {
+        let d = tempfile::tempdir().unwrap();
+        for len in [3, LARGE_FILE] {
+            let store = d.path().join(format!("s{len}.appctl"));
+            fs::write(&store, vec![7u8; len as usize]).unwrap();
+            let read = StoreFile::open(&store).unwrap();
+            write_atomic(&store, 3, |t| t.write_at(b"new", 0)).unwrap();
+            assert!(holds_unlinked(&store), "the rename unlinks it only");
+            close_in_background(read);
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while holds_unlinked(&store) {
+                assert!(len >= LARGE_FILE, "a small file is closed at once");
+                assert!(Instant::now() < deadline, "never closed");
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
     }
 
     #[test]

@@ -84,6 +84,9 @@ pub struct Store {
     data_key: Key,
     header: Header,
     lock: Option<Lock>,
+    /// The file the store was read from, kept open by a writer until a save
+    /// replaces it (see [`file::close_in_background`]).
+    replaced: Option<file::StoreFile>,
 }
 
 impl std::fmt::Debug for Store {
@@ -297,6 +300,7 @@ impl Store {
             data_key,
             header: Header::new(Vec::new()),
             lock: Some(lock),
+            replaced: None,
         };
         store.set_passphrase_slot(passphrase, params)?;
         let recovery = store.set_recovery_slot()?;
@@ -371,16 +375,6 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         let aad = &first[..header_len];
         read_image(&mut conn, path, &file, &header2, aad, &data_key)?;
-        Self::load(path, conn, header2, data_key, lock)
-    }
-
-    fn load(
-        path: &Path,
-        conn: Connection,
-        header: Header,
-        data_key: Key,
-        lock: Option<Lock>,
-    ) -> Result<Store> {
         schema::configure(&conn)?;
         let file_schema = schema::version(&conn)?;
         schema::migrate(&conn)?;
@@ -389,7 +383,8 @@ impl Store {
             file_schema,
             conn,
             data_key,
-            header,
+            header: header2,
+            replaced: lock.is_some().then_some(file),
             lock,
         })
     }
@@ -421,12 +416,17 @@ impl Store {
             .with_hint("delete apps or icons you no longer need, then try again"));
         }
         let (header, data_key) = (&mut self.header, &self.data_key);
-        file::write_atomic(&self.path, |temp| {
+        let len = envelope::sealed_len(header, image.len());
+        file::write_atomic(&self.path, len, |temp| {
             envelope::seal_to(header, data_key, image, |at, bytes| {
                 temp.write_at(bytes, at)
             })
             .map(drop)
-        })
+        })?;
+        if let Some(replaced) = self.replaced.take() {
+            file::close_in_background(replaced);
+        }
+        Ok(())
     }
 
     /// The bytes of the image that hold pages, without the room for growth

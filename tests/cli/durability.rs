@@ -216,7 +216,7 @@ fn a_write_failing_at_any_byte_keeps_the_old_store() {
 /// (an image of 2 MiB or more): a write failing part way, in whichever
 /// thread it strikes, keeps the old store, and the store stays sound.
 #[test]
-fn a_large_store_sealed_on_several_threads_survives_failing_writes() {
+fn a_large_store_sealed_on_several_threads_survives_failing_writes_and_syncs() {
     use appctl::store::{Access, Store, Unlock};
     let env = Env::new();
     {
@@ -238,16 +238,20 @@ fn a_large_store_sealed_on_several_threads_survives_failing_writes() {
         "{} bytes",
         before.len()
     );
-    for n in [before.len() / 5, before.len() / 2, before.len() - 100] {
+    let len = before.len();
+    let faults = [len / 5, len / 2, len - 100].map(|n| format!("write:{n}"));
+    // "writeback": the helper thread that syncs the file as it is filled
+    // fails; the final fsync, which would not report that again, succeeds.
+    for fault in faults.iter().map(String::as_str).chain(["writeback"]) {
         let out = env
             .cmd()
-            .env("APPCTL_FAULT", format!("write:{n}"))
+            .env("APPCTL_FAULT", fault)
             .args(["keys", "regenerate", "big-7", "consumer"])
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(7), "write:{n}");
+        assert_eq!(out.status.code(), Some(7), "{fault}");
         assert!(out.stdout.is_empty(), "nothing may be printed");
-        assert_eq!(env.store_bytes(), before, "write:{n}");
+        assert_eq!(env.store_bytes(), before, "{fault}");
     }
     assert!(env.leftover_temps().is_empty());
     env.ok(&["keys", "regenerate", "big-7", "consumer"]);
