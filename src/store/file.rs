@@ -207,17 +207,6 @@ impl StoreFile {
     }
 }
 
-/// Closes a store file that a save has replaced. While it is open, the
-/// rename only unlinks it; the close frees its blocks and cached pages,
-/// about a millisecond per 6 MB. For a large file that happens on a helper
-/// thread, while the command finishes; a small one (or one no thread could
-/// be started for) is closed here.
-pub fn close_in_background(file: StoreFile) {
-    if file.len >= LARGE_FILE {
-        let _ = std::thread::Builder::new().spawn(move || drop(file));
-    }
-}
-
 fn read_error(store: &Path, e: &std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::NotFound {
         missing_store(store)
@@ -273,9 +262,8 @@ impl TempFile {
 /// last step.
 const WRITEBACK_STEP: u64 = 1 << 20;
 
-/// Files of at least this size are synced in steps while they are filled
-/// and, once replaced, closed on a helper thread. For smaller ones a thread
-/// costs more than it saves.
+/// Files shorter than this are synced once, at the end: for them a helper
+/// thread costs more than it saves.
 const LARGE_FILE: u64 = 2 * WRITEBACK_STEP;
 
 /// How far a temporary file has been filled, shared with the helper thread
@@ -663,36 +651,6 @@ mod tests {
             helper.join().unwrap();
         });
         assert!(writeback.failure().is_none());
-    }
-
-    /// Whether this process has `path` open after it was unlinked.
-    #[cfg(target_os = "linux")]
-    fn holds_unlinked(path: &Path) -> bool {
-        let unlinked = format!("{} (deleted)", path.display());
-        fs::read_dir("/proc/self/fd")
-            .unwrap()
-            .filter_map(|e| fs::read_link(e.ok()?.path()).ok())
-            .any(|target| target.as_os_str() == unlinked.as_str())
-    }
-
-    #[test]
-    #[cfg(target_os = "linux")]
-    fn a_replaced_store_file_is_closed_at_once_or_soon_when_large() {
-        let d = tempfile::tempdir().unwrap();
-        for len in [3, LARGE_FILE] {
-            let store = d.path().join(format!("s{len}.appctl"));
-            fs::write(&store, vec![7u8; len as usize]).unwrap();
-            let read = StoreFile::open(&store).unwrap();
-            write_atomic(&store, 3, |t| t.write_at(b"new", 0)).unwrap();
-            assert!(holds_unlinked(&store), "the rename unlinks it only");
-            close_in_background(read);
-            let deadline = Instant::now() + Duration::from_secs(20);
-            while holds_unlinked(&store) {
-                assert!(len >= LARGE_FILE, "a small file is closed at once");
-                assert!(Instant::now() < deadline, "never closed");
-                std::thread::sleep(Duration::from_millis(1));
-            }
-        }
     }
 
     #[test]

@@ -84,9 +84,6 @@ pub struct Store {
     data_key: Key,
     header: Header,
     lock: Option<Lock>,
-    /// The file the store was read from, kept open by a writer until a save
-    /// replaces it (see [`file::close_in_background`]).
-    replaced: Option<file::StoreFile>,
 }
 
 impl std::fmt::Debug for Store {
@@ -300,7 +297,6 @@ impl Store {
             data_key,
             header: Header::new(Vec::new()),
             lock: Some(lock),
-            replaced: None,
         };
         store.set_passphrase_slot(passphrase, params)?;
         let recovery = store.set_recovery_slot()?;
@@ -384,7 +380,6 @@ impl Store {
             conn,
             data_key,
             header: header2,
-            replaced: lock.is_some().then_some(file),
             lock,
         })
     }
@@ -422,11 +417,7 @@ impl Store {
                 temp.write_at(bytes, at)
             })
             .map(drop)
-        })?;
-        if let Some(replaced) = self.replaced.take() {
-            file::close_in_background(replaced);
-        }
-        Ok(())
+        })
     }
 
     /// The bytes of the image that hold pages, without the room for growth
