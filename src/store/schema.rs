@@ -78,6 +78,13 @@ const MIGRATIONS: &[&str] = &[
      WHERE kind = 'access' AND state = 'active'
        AND permissions IS NOT (SELECT permissions FROM apps WHERE apps.id = credentials.app_id);
     ",
+    // 3: no index of events by app. The log's one query never used it (it
+    // reads the events newest first and stops at its limit, with or
+    // without an app), and it held 3.5 % of a large store, which every
+    // command decrypts and every write encrypts and writes.
+    "
+    DROP INDEX events_by_app;
+    ",
 ];
 
 /// The schema version this code writes.
@@ -138,6 +145,42 @@ mod tests {
         assert_eq!(version(&c).unwrap(), CURRENT);
         migrate(&c).unwrap();
         assert_eq!(version(&c).unwrap(), CURRENT);
+    }
+
+    #[test]
+    fn migration_3_drops_the_events_index_and_keeps_the_events() {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(MIGRATIONS[0]).unwrap();
+        c.execute_batch(MIGRATIONS[1]).unwrap();
+        c.pragma_update(None, "user_version", 2).unwrap();
+        c.execute(
+            "INSERT INTO events (at, action, target_kind, app_id) VALUES (1, 'app.create', 'app', 7)",
+            [],
+        )
+        .unwrap();
+        let indexes = |c: &Connection| -> Vec<String> {
+            let mut q = c
+                .prepare(
+                    "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events'",
+                )
+                .unwrap();
+            q.query_map([], |r| r.get(0))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
+        };
+        assert_eq!(indexes(&c), ["events_by_app"]);
+        migrate(&c).unwrap();
+        assert_eq!(version(&c).unwrap(), 3);
+        assert!(indexes(&c).is_empty());
+        let app: i64 = c
+            .query_row(
+                "SELECT app_id FROM events WHERE action = 'app.create'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(app, 7);
     }
 
     #[test]
