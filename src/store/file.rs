@@ -299,6 +299,12 @@ impl Writeback {
         state.written += n;
         if state.written >= state.synced + WRITEBACK_STEP {
             self.grown.notify_one();
+            drop(state);
+            // With every CPU sealing, the woken helper would otherwise
+            // wait a millisecond or more before it starts the disk: give
+            // it this thread's CPU now (paired runs of create at 10,000
+            // apps: 0.3 to 1.1 ms faster).
+            std::thread::yield_now();
         }
     }
 
