@@ -349,6 +349,15 @@ impl Writeback {
     }
 }
 
+/// Calls [`Writeback::finish`] when dropped.
+struct Finishing<'a>(&'a Writeback);
+
+impl Drop for Finishing<'_> {
+    fn drop(&mut self) {
+        self.0.finish();
+    }
+}
+
 /// Replaces the store atomically and durably with the `len` bytes that
 /// `fill` writes into a new 0600 temporary file beside it: then fsync it,
 /// rename it over the store, fsync the directory. A crash at any point
@@ -399,8 +408,11 @@ pub fn write_atomic(
                         .ok()
                 })
                 .flatten();
+            // Ends the filling however `fill` returns: should it panic, the
+            // helper must stop, or the scope would wait for it forever.
+            let finishing = Finishing(&temp.writeback);
             let filled = fill(temp).and_then(|()| fault::write_end(&temp.fault_fired));
-            temp.writeback.finish();
+            drop(finishing);
             let filled = filled.map_err(|e| Error::io("write temporary file", &tmp, &e));
             // Started while a sync of the helper may still be running: it
             // waits for all the data either way.
@@ -634,6 +646,30 @@ mod tests {
         // was written.
         write_atomic(&store, 2 * LARGE_FILE, |t| t.write_at(b"small", 0)).unwrap();
         assert_eq!(fs::read(&store).unwrap(), b"small");
+    }
+
+    #[test]
+    fn a_fill_that_panics_stops_the_helper_and_the_next_write_cleans_up() {
+        let d = tempfile::tempdir().unwrap();
+        let store = d.path().join("s.appctl");
+        let (done, returned) = std::sync::mpsc::channel();
+        let writer = store.clone();
+        std::thread::spawn(move || {
+            let panicked = std::panic::catch_unwind(|| {
+                write_atomic(&writer, 2 * LARGE_FILE, |t| {
+                    t.write_at(&[1; 1000], 0)?;
+                    panic!("a bug while sealing")
+                })
+            });
+            done.send(panicked.is_err()).unwrap();
+        });
+        let panicked = returned
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the save hangs: its helper thread was never stopped");
+        assert!(panicked, "the panic reaches the caller");
+        // The temporary file is left for the next write's cleanup.
+        write_atomic(&store, 3, |t| t.write_at(b"new", 0)).unwrap();
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
     }
 
     #[test]
