@@ -282,6 +282,10 @@ struct WritebackState {
     synced: u64,
     /// The filling is over: the helper stops.
     done: bool,
+    /// The helper waits for the next step.
+    waiting: bool,
+    /// Syncs the helper made.
+    syncs: u32,
     /// The first sync that failed. A failed sync reports a lost write once
     /// per open file, so the final fsync would not report it again.
     failed: Option<std::io::Error>,
@@ -297,7 +301,10 @@ impl Writeback {
     fn wrote(&self, n: u64) {
         let mut state = self.state();
         state.written += n;
-        if state.written >= state.synced + WRITEBACK_STEP {
+        // Only a helper that waits is woken: once per step, and never
+        // without a helper.
+        if state.waiting && state.written >= state.synced + WRITEBACK_STEP {
+            state.waiting = false;
             self.grown.notify_one();
             drop(state);
             // With every CPU sealing, the woken helper would otherwise
@@ -324,10 +331,12 @@ impl Writeback {
         }
         loop {
             while !state.done && state.written < state.synced + WRITEBACK_STEP {
+                state.waiting = true;
                 state = self
                     .grown
                     .wait(state)
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
+                state.waiting = false;
             }
             if state.done {
                 return;
@@ -340,6 +349,7 @@ impl Writeback {
                 state.failed = Some(e);
                 return;
             }
+            state.syncs += 1;
         }
     }
 
@@ -422,7 +432,9 @@ pub fn write_atomic(
                     .map_err(|e| Error::io("sync temporary file", &tmp, &e))
             });
             if let Some(helper) = helper {
-                let _ = helper.join();
+                helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             }
             synced?;
             match temp.writeback.failure() {
@@ -621,7 +633,7 @@ mod tests {
     }
 
     #[test]
-    fn a_large_file_is_written_whole_while_a_helper_syncs_it() {
+    fn a_large_file_written_from_two_threads_while_the_helper_runs_is_whole() {
         let d = tempfile::tempdir().unwrap();
         let store = d.path().join("s.appctl");
         let piece = 64 * 1024 + 16;
@@ -677,18 +689,23 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let file = File::create(d.path().join("f")).unwrap();
         let writeback = Writeback::default();
-        let synced = || writeback.state().synced;
+        let syncs = || writeback.state().syncs;
         std::thread::scope(|s| {
             let helper = s.spawn(|| writeback.run(&file));
             writeback.wrote(WRITEBACK_STEP - 1);
             std::thread::sleep(Duration::from_millis(50));
-            assert_eq!(synced(), 0, "less than a step: no sync yet");
+            assert_eq!(syncs(), 0, "less than a step: no sync yet");
             writeback.wrote(1);
             let deadline = Instant::now() + Duration::from_secs(20);
-            while synced() != WRITEBACK_STEP {
+            while syncs() != 1 {
                 assert!(Instant::now() < deadline, "the helper never synced");
                 std::thread::sleep(Duration::from_millis(1));
             }
+            assert_eq!(writeback.state().synced, WRITEBACK_STEP);
+            // Less than another step: still one sync.
+            writeback.wrote(WRITEBACK_STEP - 1);
+            std::thread::sleep(Duration::from_millis(50));
+            assert_eq!(syncs(), 1);
             writeback.finish();
             helper.join().unwrap();
         });

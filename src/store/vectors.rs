@@ -154,6 +154,7 @@ fn the_committed_sound_vectors_open_with_this_code() {
         "sound.appctl",
         "sound-schema-1.appctl",
         "sound-format-1.appctl",
+        "sound-schema-2.appctl",
         "sound-two-chunks.appctl",
     ] {
         let bytes = std::fs::read(dir().join(name)).unwrap();
@@ -172,6 +173,7 @@ fn the_committed_sound_vectors_open_with_this_code() {
             "sound-schema-1.appctl" => (1, 1),
             // Written with schema 2; opened read-only, so not migrated.
             "sound-format-1.appctl" => (1, 2),
+            "sound-schema-2.appctl" => (envelope::FORMAT_VERSION, 2),
             _ => (envelope::FORMAT_VERSION, super::schema::CURRENT),
         };
         assert_eq!(report.format_version, format, "{name}");

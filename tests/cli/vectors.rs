@@ -172,13 +172,13 @@ fn every_header_bit_flip_and_sampled_payload_flips_exit_5_or_6() {
     }
 }
 
-#[test]
-fn a_format_1_store_opens_and_is_rewritten_as_format_2_by_its_next_write() {
-    let env = Env::bare();
+/// A copy of the vector `name` as a store, and a function that runs a
+/// command on it with the vectors' passphrase and returns its JSON output.
+fn old_store<'e>(env: &'e Env, name: &str) -> impl Fn(&[&str]) -> serde_json::Value + 'e {
     let store = env.path("old.appctl");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
-    std::fs::copy(dir.join("sound-format-1.appctl"), &store).unwrap();
-    let run = |args: &[&str]| {
+    std::fs::copy(dir.join(name), &store).unwrap();
+    move |args: &[&str]| {
         let out = env
             .cmd()
             .env("APPCTL_STORE", &store)
@@ -188,7 +188,29 @@ fn a_format_1_store_opens_and_is_rewritten_as_format_2_by_its_next_write() {
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
-    };
+    }
+}
+
+#[test]
+fn a_schema_2_store_reaches_schema_3_at_its_next_write_and_keeps_its_log() {
+    let env = Env::bare();
+    let run = old_store(&env, "sound-schema-2.appctl");
+    assert_eq!(run(&["--json", "check"])["schema_version"], 2);
+    let log = run(&["--json", "log", "--app", "vector-app"]);
+    assert!(!log.as_array().unwrap().is_empty());
+    run(&["--json", "app", "create", "after-upgrade"]);
+    let check = run(&["--json", "check"]);
+    assert_eq!(check["schema_version"], 3);
+    assert_eq!(check["sound"], true);
+    assert_eq!(run(&["--json", "log", "--app", "vector-app"]), log);
+    let all = run(&["--json", "log"]);
+    assert_eq!(all[0]["target_name"], "after-upgrade", "{all}");
+}
+
+#[test]
+fn a_format_1_store_opens_and_is_rewritten_as_format_2_by_its_next_write() {
+    let env = Env::bare();
+    let run = old_store(&env, "sound-format-1.appctl");
     assert_eq!(run(&["--json", "check"])["format_version"], 1);
     run(&["--json", "app", "create", "after-upgrade"]);
     let check = run(&["--json", "check"]);
