@@ -373,9 +373,9 @@ impl Drop for Finishing<'_> {
 /// rename it over the store, fsync the directory. A crash at any point
 /// leaves the old or the new store. Must be called with the lock held.
 ///
-/// The file's blocks are allocated at once, and a large file is synced in
-/// steps while it is filled (one sync per MiB written); neither changes what
-/// is written, only when the disk writes it.
+/// The file system is asked to allocate the file's blocks at once, and a
+/// large file is synced in steps while it is filled (one sync per MiB
+/// written); neither changes what is written, only when the disk writes it.
 pub fn write_atomic(
     store: &Path,
     len: u64,

@@ -371,6 +371,16 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         let aad = &first[..header_len];
         read_image(&mut conn, path, &file, &header2, aad, &data_key)?;
+        Self::load(path, conn, header2, data_key, lock)
+    }
+
+    fn load(
+        path: &Path,
+        conn: Connection,
+        header: Header,
+        data_key: Key,
+        lock: Option<Lock>,
+    ) -> Result<Store> {
         schema::configure(&conn)?;
         let file_schema = schema::version(&conn)?;
         schema::migrate(&conn)?;
@@ -379,7 +389,7 @@ impl Store {
             file_schema,
             conn,
             data_key,
-            header: header2,
+            header,
             lock,
         })
     }
