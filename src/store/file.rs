@@ -1,6 +1,8 @@
 //! Files beside the store: the lock file, atomic durable replacement of the
-//! store, permissions, and the cleanup of temporary files left by a crash.
+//! store (through the spare, filled in place), reading it whole while it is
+//! replaced, permissions, and the cleanup of temporary files left by a crash.
 
+use super::envelope::MAX_HEADER_LEN;
 use crate::error::{Error, Kind, Result};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -159,9 +161,11 @@ impl Lock {
     }
 }
 
-/// The store file, open for reading. The store is replaced by rename,
-/// never written in place, so an open file keeps the bytes it had when it
-/// was opened, whatever writers do meanwhile.
+/// The store file, open for reading. Writers fill only the spare in
+/// place, never the store, and never a file a command reads: the reader
+/// holds a shared lock on it (see [`StoreFile::open`]), so an open store
+/// file keeps the bytes it had when it was opened, whatever writers do
+/// meanwhile.
 #[derive(Debug)]
 pub struct StoreFile {
     file: File,
@@ -169,11 +173,46 @@ pub struct StoreFile {
 }
 
 impl StoreFile {
-    /// Opens the store file.
+    /// Opens the store file and takes a shared lock on it, then checks that
+    /// the file is still the store: a file that has meanwhile become the
+    /// spare is let go and the store opened again. Under the lock no writer
+    /// fills the file in place, and a file the store's name leads to is
+    /// whole (it was synced before it got the name).
     pub fn open(store: &Path) -> Result<StoreFile> {
-        let file = File::open(store).map_err(|e| read_error(store, &e))?;
-        let len = file.metadata().map_err(|e| read_error(store, &e))?.len();
-        Ok(StoreFile { file, len })
+        use std::os::unix::fs::MetadataExt;
+        let start = Instant::now();
+        loop {
+            let file = File::open(store).map_err(|e| read_error(store, &e))?;
+            let locked = match file.try_lock_shared() {
+                Ok(()) => true,
+                Err(fs::TryLockError::WouldBlock) => false,
+                // Where locks are not supported, no writer can take the
+                // store's lock either, so nothing fills a file in place.
+                Err(fs::TryLockError::Error(_)) => true,
+            };
+            let meta = file.metadata().map_err(|e| read_error(store, &e))?;
+            let now = fs::metadata(store).map_err(|e| read_error(store, &e))?;
+            let same = (meta.dev(), meta.ino()) == (now.dev(), now.ino());
+            if locked && same {
+                return Ok(StoreFile {
+                    file,
+                    len: meta.len(),
+                });
+            }
+            // Not locked but still the store: the writer that just put it
+            // in place lets it go in a moment.
+            if !same {
+                continue;
+            }
+            if start.elapsed() >= DEFAULT_LOCK_TIMEOUT {
+                return Err(Error::new(
+                    Kind::Busy,
+                    format!("store {} stayed locked by a writer", store.display()),
+                )
+                .with_hint("try again when the other appctl command finishes"));
+            }
+            std::thread::sleep(Duration::from_micros(100));
+        }
     }
 
     /// The file's length when it was opened.
@@ -217,13 +256,7 @@ fn read_error(store: &Path, e: &std::io::Error) -> Error {
 
 /// Reads at most the first `limit` bytes of the store file.
 pub fn read_prefix(store: &Path, limit: usize) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let f = File::open(store).map_err(|e| read_error(store, &e))?;
-    let mut buf = Vec::with_capacity(limit);
-    f.take(limit as u64)
-        .read_to_end(&mut buf)
-        .map_err(|e| read_error(store, &e))?;
-    Ok(buf)
+    StoreFile::open(store)?.read_prefix(store, limit)
 }
 
 /// The error for a store that does not exist, with how to make one.
@@ -238,6 +271,9 @@ pub struct TempFile {
     file: File,
     fault_fired: std::sync::atomic::AtomicBool,
     writeback: Writeback,
+    /// The end of the furthest write: the file's length once filled (a
+    /// reused spare may be longer before).
+    end: std::sync::atomic::AtomicU64,
 }
 
 impl TempFile {
@@ -251,6 +287,10 @@ impl TempFile {
             return Err(e);
         }
         self.file.write_all_at(bytes, offset)?;
+        self.end.fetch_max(
+            offset + bytes.len() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         self.writeback.wrote(bytes.len() as u64);
         Ok(())
     }
@@ -368,10 +408,95 @@ impl Drop for Finishing<'_> {
     }
 }
 
+/// The spare file beside the store: `.<name>.spare`. Each write leaves the
+/// replaced store file under this name, its header wiped, and the next
+/// write fills it in place and exchanges it with the store: the file
+/// system neither allocates a new file nor frees the old one on every
+/// write, which is most of the cost of a rename over a large file.
+pub fn spare_path(store: &Path) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(store.file_name().unwrap_or_default());
+    name.push(".spare");
+    parent_dir(store).join(name)
+}
+
+/// Opens the spare for writing in place when it is safe to: a regular
+/// file of ours with mode 0600 and no other name (a hard link someone made
+/// to an old store is never overwritten), not a symbolic link, and not
+/// being read (a reader holds a shared lock on the file it reads; the
+/// exclusive lock taken here is held until the file is in place).
+fn open_spare(spare: &Path) -> Option<File> {
+    use rustix::fs::{Mode, OFlags};
+    use std::os::unix::fs::MetadataExt;
+    let fd = rustix::fs::open(
+        spare,
+        OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .ok()?;
+    let file = File::from(fd);
+    let meta = file.metadata().ok()?;
+    let ours = meta.is_file()
+        && meta.nlink() == 1
+        && meta.mode() & 0o7777 == 0o600
+        && meta.uid() == rustix::process::geteuid().as_raw();
+    (ours && file.try_lock().is_ok()).then_some(file)
+}
+
+/// Swaps the names of `a` and `b` in one step (`renameat2` with
+/// `RENAME_EXCHANGE`). Fails where the system or file system cannot.
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (a, b);
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+}
+
+/// Makes the filled file at `from` the store. Where the store exists and
+/// names can be exchanged, the replaced store file becomes the spare (from
+/// a new temporary file, by a second rename over the spare); otherwise
+/// `from` is renamed over the store, as the spare then is, if it was the
+/// one filled.
+fn install(from: &Path, store: &Path, spare: &Path, from_spare: bool) -> std::io::Result<()> {
+    if exchange(from, store).is_err() {
+        return fs::rename(from, store);
+    }
+    if !from_spare && fs::rename(from, spare).is_err() {
+        let _ = fs::remove_file(from);
+    }
+    Ok(())
+}
+
+/// Wipes the header of the replaced store file, now the spare, once the
+/// new store is durably in place: without its payload nonce and key
+/// slots, the previous contents (secrets since replaced, apps since
+/// deleted) cannot be decrypted, even with the passphrase. Skipped while a
+/// command still reads the file; the next write overwrites it anyway.
+fn wipe_spare(spare: &Path) {
+    use std::os::unix::fs::FileExt;
+    let Some(file) = open_spare(spare) else {
+        return;
+    };
+    let len = file.metadata().map_or(0, |m| m.len());
+    let header = usize::try_from(len).map_or(MAX_HEADER_LEN, |l| l.min(MAX_HEADER_LEN));
+    let _ = file.write_all_at(&[0u8; MAX_HEADER_LEN][..header], 0);
+}
+
 /// Replaces the store atomically and durably with the `len` bytes that
-/// `fill` writes into a new 0600 temporary file beside it: then fsync it,
-/// rename it over the store, fsync the directory. A crash at any point
-/// leaves the old or the new store. Must be called with the lock held.
+/// `fill` writes into a file beside it: then fsync that file, rename it over
+/// the store, fsync the directory. A crash at any point leaves the old or
+/// the new store. Must be called with the lock held.
+///
+/// The file filled is the spare (see [`spare_path`]) when it can be written
+/// in place, else a new 0600 temporary file; the rename exchanges it with
+/// the store where the file system can, so the replaced store file becomes
+/// the next spare, its header wiped once the new store is durable.
 ///
 /// The file system is asked to allocate the file's blocks at once, and a
 /// large file is synced in steps while it is filled (one sync per MiB
@@ -383,22 +508,32 @@ pub fn write_atomic(
 ) -> Result<()> {
     remove_stale_temps(store);
     let dir = parent_dir(store);
-    let mut suffix = [0u8; 8];
-    crate::crypto::random_bytes(&mut suffix);
-    let mut name = temp_prefix(store);
-    name.push(format!(
-        "{}-{}",
-        std::process::id(),
-        crate::crypto::hex(&suffix)
-    ));
-    let tmp = dir.join(name);
+    let spare = spare_path(store);
+    let reused = open_spare(&spare);
+    let from_spare = reused.is_some();
+    let tmp = if from_spare {
+        spare.clone()
+    } else {
+        let mut suffix = [0u8; 8];
+        crate::crypto::random_bytes(&mut suffix);
+        let mut name = temp_prefix(store);
+        name.push(format!(
+            "{}-{}",
+            std::process::id(),
+            crate::crypto::hex(&suffix)
+        ));
+        dir.join(name)
+    };
     let result = (|| {
-        let f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(|e| Error::io("create temporary file", &tmp, &e))?;
+        let f = match reused {
+            Some(f) => f,
+            None => OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&tmp)
+                .map_err(|e| Error::io("create temporary file", &tmp, &e))?,
+        };
         // Only a hint: without it the file system allocates as it writes.
         #[cfg(target_os = "linux")]
         let _ = rustix::fs::fallocate(&f, rustix::fs::FallocateFlags::KEEP_SIZE, 0, len);
@@ -406,6 +541,7 @@ pub fn write_atomic(
             file: f,
             fault_fired: false.into(),
             writeback: Writeback::default(),
+            end: 0.into(),
         };
         std::thread::scope(|scope| {
             let temp = &temp;
@@ -421,7 +557,13 @@ pub fn write_atomic(
             // Ends the filling however `fill` returns: should it panic, the
             // helper must stop, or the scope would wait for it forever.
             let finishing = Finishing(&temp.writeback);
-            let filled = fill(temp).and_then(|()| fault::write_end(&temp.fault_fired));
+            let filled = fill(temp)
+                .and_then(|()| fault::write_end(&temp.fault_fired))
+                // A spare longer than the new contents loses its tail.
+                .and_then(|()| {
+                    let end = temp.end.load(std::sync::atomic::Ordering::Relaxed);
+                    temp.file.set_len(end)
+                });
             drop(finishing);
             let filled = filled.map_err(|e| Error::io("write temporary file", &tmp, &e));
             // Started while a sync of the helper may still be running: it
@@ -443,17 +585,26 @@ pub fn write_atomic(
             }
         })?;
         fault::inject(fault::Step::Rename)
-            .and_then(|()| fs::rename(&tmp, store))
+            .and_then(|()| install(&tmp, store, &spare, from_spare))
             .map_err(|e| Error::io("replace store", store, &e))
+        // The file closes here, and with it its lock: readers waiting for
+        // the new store go on before the directory is synced.
     })();
     if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+        // A spare stays, but nothing that was written to it stays readable.
+        if from_spare {
+            wipe_spare(&spare);
+        } else {
+            let _ = fs::remove_file(&tmp);
+        }
         return result;
     }
     fault::inject(fault::Step::DirSync)
         .and_then(|()| File::open(dir))
         .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io("sync directory", dir, &e))
+        .map_err(|e| Error::io("sync directory", dir, &e))?;
+    wipe_spare(&spare);
+    Ok(())
 }
 
 /// Writes `bytes` to a new 0600 file at `dest`, refusing to overwrite
@@ -587,17 +738,123 @@ mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
+    fn write(store: &Path, bytes: &[u8]) {
+        write_atomic(store, bytes.len() as u64, |t| t.write_at(bytes, 0)).unwrap();
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Whether the file system under `dir` exchanges names.
+    fn exchanges(dir: &Path) -> bool {
+        let (a, b) = (dir.join("probe-a"), dir.join("probe-b"));
+        fs::write(&a, b"a").unwrap();
+        fs::write(&b, b"b").unwrap();
+        let works = exchange(&a, &b).is_ok();
+        fs::remove_file(a).unwrap();
+        fs::remove_file(b).unwrap();
+        works
+    }
+
     #[test]
-    fn atomic_write_replaces_and_sets_0600_and_leaves_no_temp() {
+    fn each_write_fills_the_spare_in_place_and_leaves_the_old_store_unreadable() {
+        use std::os::unix::fs::MetadataExt;
         let d = tempfile::tempdir().unwrap();
         let store = d.path().join("s.appctl");
-        let write = |bytes: &'static [u8]| move |t: &TempFile| t.write_at(bytes, 0);
-        write_atomic(&store, 3, write(b"one")).unwrap();
-        write_atomic(&store, 3, write(b"two")).unwrap();
-        assert_eq!(fs::read(&store).unwrap(), b"two");
-        let mode = fs::metadata(&store).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
-        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+        let spare = spare_path(&store);
+        let ino = |p: &Path| fs::metadata(p).unwrap().ino();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        write(&store, b"first");
+        assert_eq!(names(d.path()), ["s.appctl"]);
+        write(&store, b"second, longer");
+        assert_eq!(fs::read(&store).unwrap(), b"second, longer");
+        if !exchanges(d.path()) {
+            // Renamed over the store, which leaves no spare.
+            assert_eq!(names(d.path()), ["s.appctl"]);
+            return;
+        }
+        // The replaced store is the spare now, its header wiped.
+        assert_eq!(fs::read(&spare).unwrap(), [0; 5]);
+        for contents in [&b"third"[..], b"the fourth is the longest", b"5"] {
+            let (spare_ino, store_ino) = (ino(&spare), ino(&store));
+            write(&store, contents);
+            assert_eq!(fs::read(&store).unwrap(), contents);
+            assert_eq!(ino(&store), spare_ino, "the spare was filled in place");
+            assert_eq!(ino(&spare), store_ino, "the old store is the spare");
+            let old = fs::read(&spare).unwrap();
+            assert!(!old.is_empty() && old.iter().all(|&b| b == 0), "{old:?}");
+            assert_eq!((mode(&store), mode(&spare)), (0o600, 0o600));
+        }
+        assert_eq!(names(d.path()), [".s.appctl.spare", "s.appctl"]);
+    }
+
+    #[test]
+    fn a_file_being_read_is_never_filled_in_place() {
+        let d = tempfile::tempdir().unwrap();
+        let store = d.path().join("s.appctl");
+        write(&store, b"one");
+        write(&store, b"two");
+        let reader = StoreFile::open(&store).unwrap();
+        // The file read becomes the spare, then the next write finds it
+        // still read and fills a new file instead.
+        write(&store, b"three");
+        write(&store, b"four");
+        assert_eq!(reader.read_all(&store).unwrap(), b"two");
+        assert_eq!(fs::read(&store).unwrap(), b"four");
+        drop(reader);
+        write(&store, b"five");
+        assert_eq!(fs::read(&store).unwrap(), b"five");
+        let left = names(d.path());
+        assert!(left.iter().all(|n| !n.contains(".tmp-")), "{left:?}");
+    }
+
+    #[test]
+    fn a_spare_with_another_name_is_never_written_through() {
+        let d = tempfile::tempdir().unwrap();
+        let store = d.path().join("s.appctl");
+        let spare = spare_path(&store);
+        // A hard link someone made to the store keeps what it had.
+        write(&store, b"one");
+        let backup = d.path().join("backup");
+        fs::hard_link(&store, &backup).unwrap();
+        for contents in ["two", "three", "four"] {
+            write(&store, contents.as_bytes());
+        }
+        assert_eq!(fs::read(&backup).unwrap(), b"one");
+        // A symbolic link in the spare's place is replaced, not followed.
+        let target = d.path().join("target");
+        fs::write(&target, b"target").unwrap();
+        let _ = fs::remove_file(&spare);
+        std::os::unix::fs::symlink(&target, &spare).unwrap();
+        write(&store, b"five");
+        write(&store, b"six");
+        assert_eq!(fs::read(&target).unwrap(), b"target");
+        assert_eq!(fs::read(&store).unwrap(), b"six");
+    }
+
+    #[test]
+    fn a_reader_waits_out_a_file_being_filled_and_opens_the_store_it_becomes() {
+        let d = tempfile::tempdir().unwrap();
+        let store = d.path().join("s.appctl");
+        fs::write(&store, b"half-filled").unwrap();
+        let whole = d.path().join("whole");
+        fs::write(&whole, b"whole").unwrap();
+        // Locked as a writer holds the file it fills.
+        let filling = File::open(&store).unwrap();
+        filling.lock().unwrap();
+        let read = std::thread::scope(|s| {
+            let reader = s.spawn(|| StoreFile::open(&store)?.read_all(&store));
+            std::thread::sleep(Duration::from_millis(30));
+            fs::rename(&whole, &store).unwrap();
+            reader.join().unwrap()
+        });
+        assert_eq!(read.unwrap(), b"whole");
     }
 
     #[test]

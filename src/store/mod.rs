@@ -321,8 +321,16 @@ impl Store {
     pub fn open(path: &Path, unlock: Unlock<'_>, access: Access) -> Result<Store> {
         // Only the header is needed to derive the key; the whole file is read
         // once, after the lock is taken when writing.
-        let first = file::read_prefix(path, envelope::MAX_HEADER_LEN)?;
+        let early = file::StoreFile::open(path)?;
+        let first = early.read_prefix(path, envelope::MAX_HEADER_LEN)?;
         let (header, _) = decode(path, &first)?;
+        // A reader with a session reads the file it has open; any other
+        // command lets it go (a writer fills that file in place only once
+        // no command holds it open) and opens the store again later.
+        let early = match (unlock, access) {
+            (Unlock::Session { .. }, Access::Read) => Some(early),
+            _ => None,
+        };
         let mut first_slot: Option<(Slot, Key, Key)> = None;
         let mut session_key: Option<Key> = None;
         match unlock {
@@ -340,7 +348,10 @@ impl Store {
             Access::Read => None,
             Access::Write { lock_timeout } => Some(Lock::acquire(path, lock_timeout)?),
         };
-        let file = file::StoreFile::open(path)?;
+        let file = match early {
+            Some(file) => file,
+            None => file::StoreFile::open(path)?,
+        };
         let first = file.read_prefix(path, envelope::MAX_HEADER_LEN)?;
         let (header2, header_len) = decode(path, &first)?;
         let data_key = match (unlock, first_slot, session_key) {
