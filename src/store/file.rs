@@ -179,7 +179,6 @@ impl StoreFile {
     /// fills the file in place, and a file the store's name leads to is
     /// whole (it was synced before it got the name).
     pub fn open(store: &Path) -> Result<StoreFile> {
-        use std::os::unix::fs::MetadataExt;
         let start = Instant::now();
         loop {
             let file = File::open(store).map_err(|e| read_error(store, &e))?;
@@ -192,17 +191,12 @@ impl StoreFile {
             };
             let meta = file.metadata().map_err(|e| read_error(store, &e))?;
             let now = fs::metadata(store).map_err(|e| read_error(store, &e))?;
-            let same = (meta.dev(), meta.ino()) == (now.dev(), now.ino());
+            let same = file_id(&meta) == file_id(&now);
             if locked && same {
                 return Ok(StoreFile {
                     file,
                     len: meta.len(),
                 });
-            }
-            // Not locked but still the store: the writer that just put it
-            // in place lets it go in a moment.
-            if !same {
-                continue;
             }
             if start.elapsed() >= DEFAULT_LOCK_TIMEOUT {
                 return Err(Error::new(
@@ -211,7 +205,12 @@ impl StoreFile {
                 )
                 .with_hint("try again when the other appctl command finishes"));
             }
-            std::thread::sleep(Duration::from_micros(100));
+            // Not locked but still the store: the writer that just put it
+            // in place lets it go in a moment. Replaced: open the store
+            // again at once.
+            if same {
+                std::thread::sleep(Duration::from_micros(100));
+            }
         }
     }
 
@@ -420,41 +419,76 @@ pub fn spare_path(store: &Path) -> PathBuf {
     parent_dir(store).join(name)
 }
 
+/// A file's identity: device and inode numbers.
+type FileId = (u64, u64);
+
+fn file_id(meta: &fs::Metadata) -> FileId {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+/// Why the spare cannot be filled in place.
+#[derive(Debug)]
+enum NoSpare {
+    /// There is none.
+    Missing,
+    /// There is a file by that name, but it is not safe to write: not ours,
+    /// linked elsewhere, not a regular file, or being read.
+    Unusable,
+}
+
 /// Opens the spare for writing in place when it is safe to: a regular
 /// file of ours with mode 0600 and no other name (a hard link someone made
-/// to an old store is never overwritten), not a symbolic link, and not
-/// being read (a reader holds a shared lock on the file it reads; the
-/// exclusive lock taken here is held until the file is in place).
-fn open_spare(spare: &Path) -> Option<File> {
+/// to an old store is never overwritten), not a symbolic link (opened
+/// without following one, and without waiting, should it be a FIFO), not
+/// the store itself (as a torn exchange could leave it on a file system
+/// without a journal), and not being read (a reader holds a shared lock on
+/// the file it reads; the exclusive lock taken here is held until the file
+/// is in place). Returns the file and its identity.
+fn open_spare(spare: &Path, store: &Path) -> std::result::Result<(File, FileId), NoSpare> {
     use rustix::fs::{Mode, OFlags};
     use std::os::unix::fs::MetadataExt;
-    let fd = rustix::fs::open(
-        spare,
-        OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-        Mode::empty(),
-    )
-    .ok()?;
+    let flags = OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY;
+    let fd = rustix::fs::open(spare, flags | OFlags::CLOEXEC, Mode::empty()).map_err(|e| {
+        if e == rustix::io::Errno::NOENT {
+            NoSpare::Missing
+        } else {
+            NoSpare::Unusable
+        }
+    })?;
     let file = File::from(fd);
-    let meta = file.metadata().ok()?;
+    let meta = file.metadata().map_err(|_| NoSpare::Unusable)?;
+    let id = file_id(&meta);
     let ours = meta.is_file()
         && meta.nlink() == 1
         && meta.mode() & 0o7777 == 0o600
-        && meta.uid() == rustix::process::geteuid().as_raw();
-    (ours && file.try_lock().is_ok()).then_some(file)
+        && meta.uid() == rustix::process::geteuid().as_raw()
+        && fs::metadata(store).map_or(true, |m| file_id(&m) != id);
+    if ours && file.try_lock().is_ok() {
+        Ok((file, id))
+    } else {
+        Err(NoSpare::Unusable)
+    }
 }
 
 /// Swaps the names of `a` and `b` in one step (`renameat2` with
-/// `RENAME_EXCHANGE`). Fails where the system or file system cannot.
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    #[cfg(target_os = "linux")]
+/// `RENAME_EXCHANGE`). `Ok(false)` where the system or file system cannot,
+/// or `b` does not exist.
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
-        renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+        use rustix::io::Errno;
+        match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+            Ok(()) => Ok(true),
+            Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP | Errno::NOENT) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
     {
         let _ = (a, b);
-        Err(std::io::ErrorKind::Unsupported.into())
+        Ok(false)
     }
 }
 
@@ -462,30 +496,45 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 /// names can be exchanged, the replaced store file becomes the spare (from
 /// a new temporary file, by a second rename over the spare); otherwise
 /// `from` is renamed over the store, as the spare then is, if it was the
-/// one filled.
-fn install(from: &Path, store: &Path, spare: &Path, from_spare: bool) -> std::io::Result<()> {
-    if exchange(from, store).is_err() {
-        return fs::rename(from, store);
+/// one filled. Returns whether a spare was left.
+fn install(from: &Path, store: &Path, spare: &Path, from_spare: bool) -> std::io::Result<bool> {
+    if !exchange(from, store)? {
+        fs::rename(from, store)?;
+        return Ok(false);
     }
     if !from_spare && fs::rename(from, spare).is_err() {
         let _ = fs::remove_file(from);
+        return Ok(false);
     }
-    Ok(())
+    Ok(true)
 }
 
-/// Wipes the header of the replaced store file, now the spare, once the
-/// new store is durably in place: without its payload nonce and key
+/// Wipes the header of the spare once the new store is durably in place
+/// (or a fill of the spare failed): without its payload nonce and key
 /// slots, the previous contents (secrets since replaced, apps since
-/// deleted) cannot be decrypted, even with the passphrase. Skipped while a
-/// command still reads the file; the next write overwrites it anyway.
-fn wipe_spare(spare: &Path) {
+/// deleted) cannot be decrypted, even with the passphrase. A spare that
+/// cannot be wiped (a command still reads it, or it is not ours alone) is
+/// removed instead; a reader keeps the file it has open.
+fn wipe_spare(spare: &Path, store: &Path) {
     use std::os::unix::fs::FileExt;
-    let Some(file) = open_spare(spare) else {
-        return;
+    let wiped = match open_spare(spare, store) {
+        Ok((file, _)) => {
+            let len = file.metadata().map_or(0, |m| m.len());
+            let header = usize::try_from(len).map_or(MAX_HEADER_LEN, |l| l.min(MAX_HEADER_LEN));
+            file.write_all_at(&[0u8; MAX_HEADER_LEN][..header], 0)
+                .is_ok()
+        }
+        Err(NoSpare::Missing) => true,
+        Err(NoSpare::Unusable) => false,
     };
-    let len = file.metadata().map_or(0, |m| m.len());
-    let header = usize::try_from(len).map_or(MAX_HEADER_LEN, |l| l.min(MAX_HEADER_LEN));
-    let _ = file.write_all_at(&[0u8; MAX_HEADER_LEN][..header], 0);
+    if !wiped {
+        let _ = fs::remove_file(spare);
+    }
+}
+
+/// Syncs the directory that holds the store.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir).and_then(|d| d.sync_all())
 }
 
 /// Replaces the store atomically and durably with the `len` bytes that
@@ -509,8 +558,22 @@ pub fn write_atomic(
     remove_stale_temps(store);
     let dir = parent_dir(store);
     let spare = spare_path(store);
-    let reused = open_spare(&spare);
-    let from_spare = reused.is_some();
+    // The spare is the replaced store only once the directory says so on
+    // disk: a writer killed before its directory sync (or whose sync
+    // failed) may have left the exchange in memory alone. Filling the spare
+    // before that could change the file the disk still calls the store. The
+    // sync costs next to nothing when there is nothing to write.
+    let reused = match open_spare(&spare, store) {
+        Ok((file, id)) => {
+            fault::inject(fault::Step::SpareSync)
+                .and_then(|()| sync_dir(dir))
+                .map_err(|e| Error::io("sync directory", dir, &e))?;
+            Some((file, id))
+        }
+        Err(_) => None,
+    };
+    let spare_id = reused.as_ref().map(|(_, id)| *id);
+    let from_spare = spare_id.is_some();
     let tmp = if from_spare {
         spare.clone()
     } else {
@@ -526,7 +589,7 @@ pub fn write_atomic(
     };
     let result = (|| {
         let f = match reused {
-            Some(f) => f,
+            Some((f, _)) => f,
             None => OpenOptions::new()
                 .write(true)
                 .create_new(true)
@@ -584,26 +647,46 @@ pub fn write_atomic(
                 None => Ok(()),
             }
         })?;
+        // The file filled must still be the one by the spare's name.
+        let still_spare = match spare_id {
+            Some(id) => fs::symlink_metadata(&spare).is_ok_and(|m| file_id(&m) == id),
+            None => true,
+        };
         fault::inject(fault::Step::Rename)
-            .and_then(|()| install(&tmp, store, &spare, from_spare))
+            .and_then(|()| {
+                if still_spare {
+                    install(&tmp, store, &spare, from_spare)
+                } else {
+                    Err(std::io::Error::other("the spare was replaced while in use"))
+                }
+            })
             .map_err(|e| Error::io("replace store", store, &e))
         // The file closes here, and with it its lock: readers waiting for
         // the new store go on before the directory is synced.
     })();
-    if result.is_err() {
-        // A spare stays, but nothing that was written to it stays readable.
-        if from_spare {
-            wipe_spare(&spare);
-        } else {
-            let _ = fs::remove_file(&tmp);
+    let spare_left = match result {
+        Ok(left) => left,
+        Err(e) => {
+            // A spare stays, but nothing that was written to it stays readable.
+            if from_spare {
+                wipe_spare(&spare, store);
+            } else {
+                let _ = fs::remove_file(&tmp);
+            }
+            return Err(e);
         }
-        return result;
+    };
+    if let Err(e) = fault::inject(fault::Step::DirSync).and_then(|()| sync_dir(dir)) {
+        // The exchange may not be on disk, where the spare can still be the
+        // store: no later write may fill it.
+        if spare_left {
+            let _ = fs::remove_file(&spare);
+        }
+        return Err(Error::io("sync directory", dir, &e));
     }
-    fault::inject(fault::Step::DirSync)
-        .and_then(|()| File::open(dir))
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io("sync directory", dir, &e))?;
-    wipe_spare(&spare);
+    if spare_left {
+        wipe_spare(&spare, store);
+    }
     Ok(())
 }
 
@@ -651,9 +734,10 @@ pub fn dir_of(path: &Path) -> &Path {
 }
 
 /// Fault injection for tests of the save path. In debug builds (the ones
-/// the test suite runs), `APPCTL_FAULT=write|enospc|writeback|fsync|rename|dirsync`
+/// the test suite runs), `APPCTL_FAULT=write|enospc|writeback|fsync|rename|dirsync|sparesync`
 /// makes that step of a save fail as the OS would (`writeback`: the first
-/// sync of the helper thread that syncs a large file as it is filled). `write:N` and
+/// sync of the helper thread that syncs a large file as it is filled;
+/// `sparesync`: the directory sync before the spare is reused). `write:N` and
 /// `enospc:N` fail the write that reaches byte N (default 4096) after
 /// writing the bytes before it, in whichever thread makes it; a save
 /// whose file is shorter than N fails at the end, its file unchanged.
@@ -665,6 +749,7 @@ mod fault {
         Fsync,
         Rename,
         DirSync,
+        SpareSync,
     }
 
     /// The write failure asked for, and the byte it strikes at.
@@ -722,6 +807,7 @@ mod fault {
             ("fsync", Step::Fsync) => Err(Error::from_raw_os_error(5)),
             ("rename", Step::Rename) => Err(Error::from_raw_os_error(18)),
             ("dirsync", Step::DirSync) => Err(Error::from_raw_os_error(5)),
+            ("sparesync", Step::SpareSync) => Err(Error::from_raw_os_error(5)),
             _ => Ok(()),
         }
     }
@@ -756,7 +842,7 @@ mod tests {
         let (a, b) = (dir.join("probe-a"), dir.join("probe-b"));
         fs::write(&a, b"a").unwrap();
         fs::write(&b, b"b").unwrap();
-        let works = exchange(&a, &b).is_ok();
+        let works = matches!(exchange(&a, &b), Ok(true));
         fs::remove_file(a).unwrap();
         fs::remove_file(b).unwrap();
         works
@@ -804,6 +890,8 @@ mod tests {
         // The file read becomes the spare, then the next write finds it
         // still read and fills a new file instead.
         write(&store, b"three");
+        // It could not be wiped while read: it is gone from the directory.
+        assert!(!spare_path(&store).exists());
         write(&store, b"four");
         assert_eq!(reader.read_all(&store).unwrap(), b"two");
         assert_eq!(fs::read(&store).unwrap(), b"four");
@@ -836,6 +924,20 @@ mod tests {
         write(&store, b"six");
         assert_eq!(fs::read(&target).unwrap(), b"target");
         assert_eq!(fs::read(&store).unwrap(), b"six");
+        // A FIFO in its place is replaced too, without waiting for a reader.
+        fs::remove_file(&spare).unwrap();
+        let mode = rustix::fs::Mode::from_raw_mode(0o600);
+        rustix::fs::mknodat(rustix::fs::CWD, &spare, rustix::fs::FileType::Fifo, mode, 0).unwrap();
+        let (done, wrote) = std::sync::mpsc::channel();
+        let writer = store.clone();
+        std::thread::spawn(move || {
+            write(&writer, b"seven");
+            done.send(()).unwrap();
+        });
+        wrote
+            .recv_timeout(Duration::from_secs(20))
+            .expect("a write blocked on a FIFO");
+        assert_eq!(fs::read(&store).unwrap(), b"seven");
     }
 
     #[test]

@@ -329,7 +329,10 @@ impl Store {
         // no command holds it open) and opens the store again later.
         let early = match (unlock, access) {
             (Unlock::Session { .. }, Access::Read) => Some(early),
-            _ => None,
+            _ => {
+                drop(early);
+                None
+            }
         };
         let mut first_slot: Option<(Slot, Key, Key)> = None;
         let mut session_key: Option<Key> = None;

@@ -358,6 +358,23 @@ fn a_failed_save_prints_no_secret_and_keeps_the_old_store() {
         .unwrap();
     assert_eq!(out.status.code(), Some(7));
     assert!(out.stdout.is_empty());
+    // The replaced store is not kept as the spare then: the disk may still
+    // call it the store, so no later write may fill it in place.
+    assert!(!spare.exists());
+    env.ok(&["app", "create", "D"]);
+    // A spare is filled only once the directory that made it one is synced.
+    if spare.exists() {
+        let before = env.store_bytes();
+        let out = env
+            .cmd()
+            .env("APPCTL_FAULT", "sparesync")
+            .args(["app", "create", "E"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(7));
+        assert_eq!(env.store_bytes(), before);
+    }
+    assert_eq!(env.json(&["app", "show", "D"])["name"], "D");
 }
 
 /// A long scripted session: every secret it is shown is collected, then no
