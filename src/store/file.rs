@@ -597,6 +597,8 @@ pub fn write_atomic(
                 .open(&tmp)
                 .map_err(|e| Error::io("create temporary file", &tmp, &e))?,
         };
+        // A spare's length before it is filled (unknown: cut it anyway).
+        let old_len = f.metadata().map_or(u64::MAX, |m| m.len());
         // Only a hint: without it the file system allocates as it writes.
         #[cfg(target_os = "linux")]
         let _ = rustix::fs::fallocate(&f, rustix::fs::FallocateFlags::KEEP_SIZE, 0, len);
@@ -622,10 +624,15 @@ pub fn write_atomic(
             let finishing = Finishing(&temp.writeback);
             let filled = fill(temp)
                 .and_then(|()| fault::write_end(&temp.fault_fired))
-                // A spare longer than the new contents loses its tail.
+                // A spare longer than the new contents loses its tail (a
+                // truncation to the same length is not free: not called).
                 .and_then(|()| {
                     let end = temp.end.load(std::sync::atomic::Ordering::Relaxed);
-                    temp.file.set_len(end)
+                    if old_len > end {
+                        temp.file.set_len(end)
+                    } else {
+                        Ok(())
+                    }
                 });
             drop(finishing);
             let filled = filled.map_err(|e| Error::io("write temporary file", &tmp, &e));
