@@ -427,49 +427,92 @@ fn file_id(meta: &fs::Metadata) -> FileId {
     (meta.dev(), meta.ino())
 }
 
-/// Why the spare cannot be filled in place.
-#[derive(Debug)]
-enum NoSpare {
-    /// There is none.
-    Missing,
-    /// There is a file by that name, but it is not safe to write: not ours,
-    /// linked elsewhere, not a regular file, or being read.
-    Unusable,
+/// What a write knows of the store it replaces.
+#[derive(Debug, Clone, Copy)]
+pub struct Replacing<'a> {
+    /// The store's ID. A file by the spare's name is filled in place only
+    /// if it is a spare: wiped, or a copy of this store (left by a writer
+    /// killed before its wipe). Any other file there, say another store
+    /// someone named so, is never written, wiped or removed.
+    pub store_id: &'a [u8],
+    /// Whether the key slots change with this write. The wipe of the
+    /// replaced store file is then synced, so that no old slot (an old
+    /// passphrase's) outlives a power cut in the spare.
+    pub slots_changed: bool,
 }
 
-/// Opens the spare for writing in place when it is safe to: a regular
-/// file of ours with mode 0600 and no other name (a hard link someone made
-/// to an old store is never overwritten), not a symbolic link (opened
-/// without following one, and without waiting, should it be a FIFO), not
-/// the store itself (as a torn exchange could leave it on a file system
-/// without a journal), and not being read (a reader holds a shared lock on
-/// the file it reads; the exclusive lock taken here is held until the file
-/// is in place). Returns the file and its identity.
-fn open_spare(spare: &Path, store: &Path) -> std::result::Result<(File, FileId), NoSpare> {
+/// What is by the spare's name.
+#[derive(Debug)]
+enum Spare {
+    /// A spare that can be filled in place, and its identity.
+    Usable(File, FileId),
+    /// Nothing.
+    Missing,
+    /// A spare of this store that cannot be filled now (a command reads
+    /// it, it has another name, or its file system does not allow it): a
+    /// new file is filled, and then takes its name.
+    Busy,
+    /// Something that is not a spare of this store: it is left alone, and
+    /// the store is renamed over as if there were no spare at all.
+    Foreign,
+}
+
+/// Whether `header`, the first bytes of a file by the spare's name, is a
+/// spare of the store with ID `store_id`: wiped, or a header of that store.
+fn is_spare_of(header: &[u8], store_id: &[u8]) -> bool {
+    header.iter().all(|&b| b == 0)
+        || super::envelope::Header::decode(header).is_ok_and(|(h, _)| h.store_id[..] == *store_id)
+}
+
+/// Opens the spare for filling in place when it is safe to: a spare of
+/// this store (see [`Replacing::store_id`]) that is a regular file of ours
+/// with mode 0600 and no other name (a hard link someone made to an old
+/// store is never overwritten), not a symbolic link (opened without
+/// following one, and without waiting, should it be a FIFO), not the
+/// store's own file (as a torn exchange could leave it on a file system
+/// without a journal), on a local file system, and not being read (a
+/// reader holds a shared lock on the file it reads; the exclusive lock
+/// taken here is held until the file is in place).
+fn open_spare(spare: &Path, store: &Path, store_id: &[u8]) -> Spare {
     use rustix::fs::{Mode, OFlags};
-    use std::os::unix::fs::MetadataExt;
-    let flags = OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY;
-    let fd = rustix::fs::open(spare, flags | OFlags::CLOEXEC, Mode::empty()).map_err(|e| {
-        if e == rustix::io::Errno::NOENT {
-            NoSpare::Missing
-        } else {
-            NoSpare::Unusable
-        }
-    })?;
-    let file = File::from(fd);
-    let meta = file.metadata().map_err(|_| NoSpare::Unusable)?;
+    use std::os::unix::fs::{FileExt, MetadataExt};
+    let flags = OFlags::RDWR | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY;
+    let file = match rustix::fs::open(spare, flags | OFlags::CLOEXEC, Mode::empty()) {
+        Ok(fd) => File::from(fd),
+        Err(rustix::io::Errno::NOENT) => return Spare::Missing,
+        Err(_) => return Spare::Foreign,
+    };
+    let Ok(meta) = file.metadata() else {
+        return Spare::Foreign;
+    };
     let id = file_id(&meta);
-    let ours = meta.is_file()
-        && meta.nlink() == 1
-        && meta.mode() & 0o7777 == 0o600
-        && meta.uid() == rustix::process::geteuid().as_raw()
-        && fs::metadata(store).map_or(true, |m| file_id(&m) != id)
-        && local_fs(&file);
-    if ours && file.try_lock().is_ok() {
-        Ok((file, id))
-    } else {
-        Err(NoSpare::Unusable)
+    if !meta.is_file() || meta.uid() != rustix::process::geteuid().as_raw() {
+        return Spare::Foreign;
     }
+    let mut header = vec![0u8; meta.len().min(MAX_HEADER_LEN as u64) as usize];
+    if file.read_exact_at(&mut header, 0).is_err() || !is_spare_of(&header, store_id) {
+        return Spare::Foreign;
+    }
+    let usable = meta.nlink() == 1
+        && meta.mode() & 0o7777 == 0o600
+        && fs::metadata(store).map_or(true, |m| file_id(&m) != id)
+        && local_fs(&file)
+        && file.try_lock().is_ok();
+    if usable {
+        Spare::Usable(file, id)
+    } else {
+        Spare::Busy
+    }
+}
+
+/// Overwrites the header of `file` (at most its first [`MAX_HEADER_LEN`]
+/// bytes) with zeros: without its payload nonce and key slots, what the
+/// file holds cannot be decrypted, even with the passphrase.
+fn wipe_header(file: &File) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    let len = file.metadata()?.len();
+    let header = usize::try_from(len).map_or(MAX_HEADER_LEN, |l| l.min(MAX_HEADER_LEN));
+    file.write_all_at(&[0u8; MAX_HEADER_LEN][..header], 0)
 }
 
 /// Whether `file` is on a local file system known to exchange names and to
@@ -519,41 +562,60 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
     }
 }
 
-/// Makes the filled file at `from` the store. Where the store exists and
-/// names can be exchanged, the replaced store file becomes the spare (from
-/// a new temporary file, by a second rename over the spare); otherwise
-/// `from` is renamed over the store, as the spare then is, if it was the
-/// one filled. Returns whether a spare was left.
-fn install(from: &Path, store: &Path, spare: &Path, from_spare: bool) -> std::io::Result<bool> {
-    if !exchange(from, store)? {
+/// Makes the filled file at `from` the store. Where the store exists,
+/// names can be exchanged and `spare` is not taken by a file that is not a
+/// spare, the replaced store file becomes the spare (from a new temporary
+/// file, by a second rename over the spare); otherwise `from` is renamed
+/// over the store, as the spare then is, if it was the one filled. Returns
+/// whether the replaced store file was left as the spare.
+fn install(
+    from: &Path,
+    store: &Path,
+    spare: &Path,
+    foreign: bool,
+    filled_spare: bool,
+) -> std::io::Result<bool> {
+    if foreign || !exchange(from, store)? {
         fs::rename(from, store)?;
         return Ok(false);
     }
-    if !from_spare && fs::rename(from, spare).is_err() {
+    if !filled_spare && fs::rename(from, spare).is_err() {
         let _ = fs::remove_file(from);
         return Ok(false);
     }
     Ok(true)
 }
 
-/// Wipes the header of the spare once the new store is durably in place
-/// (or a fill of the spare failed): without its payload nonce and key
-/// slots, the previous contents (secrets since replaced, apps since
-/// deleted) cannot be decrypted, even with the passphrase. A spare that
-/// cannot be wiped (a command still reads it, or it is not ours alone) is
-/// removed instead; a reader keeps the file it has open.
-fn wipe_spare(spare: &Path, store: &Path) {
-    use std::os::unix::fs::FileExt;
-    let wiped = match open_spare(spare, store) {
-        Ok((file, _)) => {
-            let len = file.metadata().map_or(0, |m| m.len());
-            let header = usize::try_from(len).map_or(MAX_HEADER_LEN, |l| l.min(MAX_HEADER_LEN));
-            file.write_all_at(&[0u8; MAX_HEADER_LEN][..header], 0)
-                .is_ok()
-        }
-        Err(NoSpare::Missing) => true,
-        Err(NoSpare::Unusable) => false,
+/// Wipes the header of the replaced store file, now the spare, once the new
+/// store is durably in place: the previous contents (secrets since
+/// replaced, apps since deleted) can no longer be decrypted. `replaced` is
+/// that file's identity: a file that has meanwhile taken the spare's name
+/// is left alone. A replaced store file that cannot be wiped (a command
+/// still reads it, or it has another name, such as a hard link made as a
+/// backup, which keeps it) loses the spare's name instead; a reader keeps
+/// the file it has open. With `sync`, the wipe is on disk before the
+/// write returns.
+fn wipe_replaced(spare: &Path, replaced: FileId, sync: bool) {
+    use rustix::fs::{Mode, OFlags};
+    use std::os::unix::fs::MetadataExt;
+    let flags = OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY;
+    let Ok(fd) = rustix::fs::open(spare, flags | OFlags::CLOEXEC, Mode::empty()) else {
+        return;
     };
+    let file = File::from(fd);
+    let Ok(meta) = file.metadata() else {
+        return;
+    };
+    if file_id(&meta) != replaced {
+        return;
+    }
+    let wiped = meta.nlink() == 1
+        && file.try_lock().is_ok()
+        && wipe_header(&file).is_ok()
+        && (!sync
+            || fault::inject(fault::Step::WipeSync)
+                .and_then(|()| file.sync_data())
+                .is_ok());
     if !wiped {
         let _ = fs::remove_file(spare);
     }
@@ -580,131 +642,64 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
 pub fn write_atomic(
     store: &Path,
     len: u64,
+    replacing: Replacing<'_>,
     fill: impl FnOnce(&TempFile) -> std::io::Result<()>,
 ) -> Result<()> {
     remove_stale_temps(store);
     let dir = parent_dir(store);
     let spare = spare_path(store);
-    // The spare is the replaced store only once the directory says so on
-    // disk: a writer killed before its directory sync (or whose sync
-    // failed) may have left the exchange in memory alone. Filling the spare
-    // before that could change the file the disk still calls the store. The
-    // sync costs next to nothing when there is nothing to write.
-    let reused = match open_spare(&spare, store) {
-        Ok((file, id)) => {
-            fault::inject(fault::Step::SpareSync)
-                .and_then(|()| sync_dir(dir))
-                .map_err(|e| Error::io("sync directory", dir, &e))?;
-            Some((file, id))
-        }
-        Err(_) => None,
-    };
-    let spare_id = reused.as_ref().map(|(_, id)| *id);
-    let from_spare = spare_id.is_some();
-    let tmp = if from_spare {
-        spare.clone()
-    } else {
-        let mut suffix = [0u8; 8];
-        crate::crypto::random_bytes(&mut suffix);
-        let mut name = temp_prefix(store);
-        name.push(format!(
-            "{}-{}",
-            std::process::id(),
-            crate::crypto::hex(&suffix)
-        ));
-        dir.join(name)
-    };
-    let result = (|| {
-        let f = match reused {
-            Some((f, _)) => f,
-            None => OpenOptions::new()
+    let found = open_spare(&spare, store, replacing.store_id);
+    if let Spare::Usable(..) = found {
+        // The spare is the replaced store only once the directory says so
+        // on disk: a writer killed before its directory sync (or whose sync
+        // failed) may have left the exchange in memory alone. Filling the
+        // spare before that could change the file the disk still calls the
+        // store. The sync costs next to nothing when nothing is pending.
+        fault::inject(fault::Step::SpareSync)
+            .and_then(|()| sync_dir(dir))
+            .map_err(|e| Error::io("sync directory", dir, &e))?;
+    }
+    let foreign = matches!(found, Spare::Foreign);
+    let (file, tmp, filled_spare) = match found {
+        Spare::Usable(file, id) => (file, spare.clone(), Some(id)),
+        Spare::Missing | Spare::Busy | Spare::Foreign => {
+            let mut suffix = [0u8; 8];
+            crate::crypto::random_bytes(&mut suffix);
+            let mut name = temp_prefix(store);
+            name.push(format!(
+                "{}-{}",
+                std::process::id(),
+                crate::crypto::hex(&suffix)
+            ));
+            let tmp = dir.join(name);
+            let file = OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .mode(0o600)
                 .open(&tmp)
-                .map_err(|e| Error::io("create temporary file", &tmp, &e))?,
-        };
-        // A spare's length before it is filled (unknown: cut it anyway).
-        let old_len = f.metadata().map_or(u64::MAX, |m| m.len());
-        // Only a hint: without it the file system allocates as it writes.
-        #[cfg(target_os = "linux")]
-        let _ = rustix::fs::fallocate(&f, rustix::fs::FallocateFlags::KEEP_SIZE, 0, len);
-        let temp = TempFile {
-            file: f,
-            fault_fired: false.into(),
-            writeback: Writeback::default(),
-            end: 0.into(),
-        };
-        std::thread::scope(|scope| {
-            let temp = &temp;
-            // Without a helper (none could be started), the file is synced
-            // once, at the end.
-            let helper = (len >= LARGE_FILE)
-                .then(|| {
-                    std::thread::Builder::new()
-                        .spawn_scoped(scope, || temp.writeback.run(&temp.file))
-                        .ok()
-                })
-                .flatten();
-            // Ends the filling however `fill` returns: should it panic, the
-            // helper must stop, or the scope would wait for it forever.
-            let finishing = Finishing(&temp.writeback);
-            let filled = fill(temp)
-                .and_then(|()| fault::write_end(&temp.fault_fired))
-                // A spare longer than the new contents loses its tail (a
-                // truncation to the same length is not free: not called).
-                .and_then(|()| {
-                    let end = temp.end.load(std::sync::atomic::Ordering::Relaxed);
-                    if old_len > end {
-                        temp.file.set_len(end)
-                    } else {
-                        Ok(())
-                    }
-                });
-            drop(finishing);
-            let filled = filled.map_err(|e| Error::io("write temporary file", &tmp, &e));
-            // Started while a sync of the helper may still be running: it
-            // waits for all the data either way.
-            let synced = filled.and_then(|()| {
-                fault::inject(fault::Step::Fsync)
-                    .and_then(|()| temp.file.sync_all())
-                    .map_err(|e| Error::io("sync temporary file", &tmp, &e))
-            });
-            if let Some(helper) = helper {
-                helper
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            }
-            synced?;
-            match temp.writeback.failure() {
-                Some(e) => Err(Error::io("sync temporary file", &tmp, &e)),
-                None => Ok(()),
-            }
-        })?;
+                .map_err(|e| Error::io("create temporary file", &tmp, &e))?;
+            (file, tmp, None)
+        }
+    };
+    let replaced = fs::metadata(store).map(|m| file_id(&m)).ok();
+    let result = fill_and_install(file, &tmp, len, filled_spare.is_some(), fill, || {
         // The file filled must still be the one by the spare's name.
-        let still_spare = match spare_id {
-            Some(id) => fs::symlink_metadata(&spare).is_ok_and(|m| file_id(&m) == id),
-            None => true,
-        };
+        if let Some(id) = filled_spare
+            && !fs::symlink_metadata(&spare).is_ok_and(|m| file_id(&m) == id)
+        {
+            return Err(std::io::Error::other("the spare was replaced while in use"));
+        }
         fault::inject(fault::Step::Rename)
-            .and_then(|()| {
-                if still_spare {
-                    install(&tmp, store, &spare, from_spare)
-                } else {
-                    Err(std::io::Error::other("the spare was replaced while in use"))
-                }
-            })
-            .map_err(|e| Error::io("replace store", store, &e))
-        // The file closes here, and with it its lock: readers waiting for
-        // the new store go on before the directory is synced.
-    })();
+            .and_then(|()| install(&tmp, store, &spare, foreign, filled_spare.is_some()))
+    })
+    .map_err(|e| match e {
+        Filling::Failed(e) => e,
+        Filling::NotInstalled(e) => Error::io("replace store", store, &e),
+    });
     let spare_left = match result {
         Ok(left) => left,
         Err(e) => {
-            // A spare stays, but nothing that was written to it stays readable.
-            if from_spare {
-                wipe_spare(&spare, store);
-            } else {
+            if filled_spare.is_none() {
                 let _ = fs::remove_file(&tmp);
             }
             return Err(e);
@@ -718,10 +713,98 @@ pub fn write_atomic(
         }
         return Err(Error::io("sync directory", dir, &e));
     }
-    if spare_left {
-        wipe_spare(&spare, store);
+    if let (true, Some(replaced)) = (spare_left, replaced) {
+        wipe_replaced(&spare, replaced, replacing.slots_changed);
     }
     Ok(())
+}
+
+/// Why [`fill_and_install`] failed.
+enum Filling {
+    /// Filling or syncing the file.
+    Failed(Error),
+    /// Putting it in place.
+    NotInstalled(std::io::Error),
+}
+
+/// Fills `file` (named `name`) with what `fill` writes, cuts and syncs it,
+/// then calls `install`. Should any of it fail, the header of a spare
+/// (`is_spare`) is wiped, so that nothing written to it stays readable.
+/// The file closes when this returns, and with it the lock on a spare:
+/// readers waiting for the new store go on before the directory is synced.
+fn fill_and_install(
+    file: File,
+    name: &Path,
+    len: u64,
+    is_spare: bool,
+    fill: impl FnOnce(&TempFile) -> std::io::Result<()>,
+    install: impl FnOnce() -> std::io::Result<bool>,
+) -> std::result::Result<bool, Filling> {
+    // A spare's length before it is filled (unknown: cut it anyway).
+    let old_len = file.metadata().map_or(u64::MAX, |m| m.len());
+    // Only a hint: without it the file system allocates as it writes.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::fs::fallocate(&file, rustix::fs::FallocateFlags::KEEP_SIZE, 0, len);
+    let temp = TempFile {
+        file,
+        fault_fired: false.into(),
+        writeback: Writeback::default(),
+        end: 0.into(),
+    };
+    let synced = std::thread::scope(|scope| {
+        let temp = &temp;
+        // Without a helper (none could be started), the file is synced
+        // once, at the end.
+        let helper = (len >= LARGE_FILE)
+            .then(|| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, || temp.writeback.run(&temp.file))
+                    .ok()
+            })
+            .flatten();
+        // Ends the filling however `fill` returns: should it panic, the
+        // helper must stop, or the scope would wait for it forever.
+        let finishing = Finishing(&temp.writeback);
+        let filled = fill(temp)
+            .and_then(|()| fault::write_end(&temp.fault_fired))
+            // A spare longer than the new contents loses its tail (a
+            // truncation to the same length is not free: not called).
+            .and_then(|()| {
+                let end = temp.end.load(std::sync::atomic::Ordering::Relaxed);
+                if old_len > end {
+                    temp.file.set_len(end)
+                } else {
+                    Ok(())
+                }
+            });
+        drop(finishing);
+        let filled = filled.map_err(|e| Error::io("write temporary file", name, &e));
+        // Started while a sync of the helper may still be running: it
+        // waits for all the data either way.
+        let synced = filled.and_then(|()| {
+            fault::inject(fault::Step::Fsync)
+                .and_then(|()| temp.file.sync_all())
+                .map_err(|e| Error::io("sync temporary file", name, &e))
+        });
+        if let Some(helper) = helper {
+            helper
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+        synced?;
+        match temp.writeback.failure() {
+            Some(e) => Err(Error::io("sync temporary file", name, &e)),
+            None => Ok(()),
+        }
+    });
+    let result = match synced {
+        Ok(()) => install().map_err(Filling::NotInstalled),
+        Err(e) => Err(Filling::Failed(e)),
+    };
+    if result.is_err() && is_spare {
+        let _ = wipe_header(&temp.file);
+    }
+    result
 }
 
 /// Writes `bytes` to a new 0600 file at `dest`, refusing to overwrite
@@ -768,10 +851,12 @@ pub fn dir_of(path: &Path) -> &Path {
 }
 
 /// Fault injection for tests of the save path. In debug builds (the ones
-/// the test suite runs), `APPCTL_FAULT=write|enospc|writeback|fsync|rename|dirsync|sparesync`
+/// the test suite runs),
+/// `APPCTL_FAULT=write|enospc|writeback|fsync|rename|dirsync|sparesync|wipesync`
 /// makes that step of a save fail as the OS would (`writeback`: the first
 /// sync of the helper thread that syncs a large file as it is filled;
-/// `sparesync`: the directory sync before the spare is reused). `write:N` and
+/// `sparesync`: the directory sync before the spare is reused; `wipesync`:
+/// the sync of the spare's wiped header when the key slots changed). `write:N` and
 /// `enospc:N` fail the write that reaches byte N (default 4096) after
 /// writing the bytes before it, in whichever thread makes it; a save
 /// whose file is shorter than N fails at the end, its file unchanged.
@@ -784,6 +869,7 @@ mod fault {
         Rename,
         DirSync,
         SpareSync,
+        WipeSync,
     }
 
     /// The write failure asked for, and the byte it strikes at.
@@ -842,6 +928,7 @@ mod fault {
             ("rename", Step::Rename) => Err(Error::from_raw_os_error(18)),
             ("dirsync", Step::DirSync) => Err(Error::from_raw_os_error(5)),
             ("sparesync", Step::SpareSync) => Err(Error::from_raw_os_error(5)),
+            ("wipesync", Step::WipeSync) => Err(Error::from_raw_os_error(5)),
             _ => Ok(()),
         }
     }
@@ -858,8 +945,17 @@ mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
+    /// What the tests' writes replace: a store with this ID.
+    const REPLACING: Replacing<'static> = Replacing {
+        store_id: b"a test store ID!",
+        slots_changed: false,
+    };
+
     fn write(store: &Path, bytes: &[u8]) {
-        write_atomic(store, bytes.len() as u64, |t| t.write_at(bytes, 0)).unwrap();
+        write_atomic(store, bytes.len() as u64, REPLACING, |t| {
+            t.write_at(bytes, 0)
+        })
+        .unwrap();
     }
 
     fn names(dir: &Path) -> Vec<String> {
@@ -869,6 +965,11 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    fn ino(path: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(path).unwrap().ino()
     }
 
     /// Whether the file system under `dir` exchanges names and is one
@@ -886,11 +987,9 @@ mod tests {
 
     #[test]
     fn each_write_fills_the_spare_in_place_and_leaves_the_old_store_unreadable() {
-        use std::os::unix::fs::MetadataExt;
         let d = tempfile::tempdir().unwrap();
         let store = d.path().join("s.appctl");
         let spare = spare_path(&store);
-        let ino = |p: &Path| fs::metadata(p).unwrap().ino();
         let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o7777;
         write(&store, b"first");
         assert_eq!(names(d.path()), ["s.appctl"]);
@@ -902,14 +1001,20 @@ mod tests {
         }
         // The replaced store is the spare now, its header wiped.
         assert_eq!(fs::read(&spare).unwrap(), [0; 5]);
-        for contents in [&b"third"[..], b"the fourth is the longest", b"5"] {
+        let long: Vec<u8> = (1..=255).cycle().take(MAX_HEADER_LEN + 100).collect();
+        for contents in [&b"third"[..], &long, b"5", b"sixth"] {
             let (spare_ino, store_ino) = (ino(&spare), ino(&store));
+            let replaced = fs::read(&store).unwrap();
             write(&store, contents);
             assert_eq!(fs::read(&store).unwrap(), contents);
             assert_eq!(ino(&store), spare_ino, "the spare was filled in place");
             assert_eq!(ino(&spare), store_ino, "the old store is the spare");
+            // Its header is wiped, the rest kept.
             let old = fs::read(&spare).unwrap();
-            assert!(!old.is_empty() && old.iter().all(|&b| b == 0), "{old:?}");
+            let header = replaced.len().min(MAX_HEADER_LEN);
+            assert_eq!(old.len(), replaced.len());
+            assert!(old[..header].iter().all(|&b| b == 0), "{old:?}");
+            assert_eq!(old[header..], replaced[header..]);
             assert_eq!((mode(&store), mode(&spare)), (0o600, 0o600));
         }
         assert_eq!(names(d.path()), [".s.appctl.spare", "s.appctl"]);
@@ -919,22 +1024,61 @@ mod tests {
     fn a_file_being_read_is_never_filled_in_place() {
         let d = tempfile::tempdir().unwrap();
         let store = d.path().join("s.appctl");
+        let spare = spare_path(&store);
         write(&store, b"one");
         write(&store, b"two");
+        // A store file still read when it is replaced loses the spare's
+        // name instead of being wiped.
         let reader = StoreFile::open(&store).unwrap();
-        // The file read becomes the spare, then the next write finds it
-        // still read and fills a new file instead.
         write(&store, b"three");
-        // It could not be wiped while read: it is gone from the directory.
-        assert!(!spare_path(&store).exists());
-        write(&store, b"four");
+        assert!(!spare.exists());
         assert_eq!(reader.read_all(&store).unwrap(), b"two");
-        assert_eq!(fs::read(&store).unwrap(), b"four");
         drop(reader);
-        write(&store, b"five");
-        assert_eq!(fs::read(&store).unwrap(), b"five");
+        write(&store, b"four");
+        // A spare read (locked as readers lock) is not filled either: a new
+        // file is, and the spare keeps its bytes.
+        if exchanges(d.path()) {
+            let held = File::open(&spare).unwrap();
+            held.lock_shared().unwrap();
+            let before = fs::read(&spare).unwrap();
+            write(&store, b"five");
+            assert_ne!(ino(&store), file_id(&held.metadata().unwrap()).1);
+            let mut now = Vec::new();
+            std::io::Read::read_to_end(&mut &held, &mut now).unwrap();
+            assert_eq!(now, before);
+        }
+        write(&store, b"six");
+        assert_eq!(fs::read(&store).unwrap(), b"six");
         let left = names(d.path());
         assert!(left.iter().all(|n| !n.contains(".tmp-")), "{left:?}");
+    }
+
+    #[test]
+    fn a_file_by_the_spares_name_that_is_no_spare_is_left_alone() {
+        let d = tempfile::tempdir().unwrap();
+        let store = d.path().join("s.appctl");
+        let spare = spare_path(&store);
+        write(&store, b"one");
+        // Someone's own file (another store, say), 0600 and ours.
+        fs::write(&spare, b"not a spare of this store").unwrap();
+        fs::set_permissions(&spare, fs::Permissions::from_mode(0o600)).unwrap();
+        for contents in ["two", "three"] {
+            write(&store, contents.as_bytes());
+            assert_eq!(fs::read(&store).unwrap(), contents.as_bytes());
+            assert_eq!(fs::read(&spare).unwrap(), b"not a spare of this store");
+        }
+        // A header of another store is no spare of this one either.
+        let other = Replacing {
+            store_id: b"another store ID",
+            ..REPLACING
+        };
+        fs::remove_file(&spare).unwrap();
+        write(&store, b"four");
+        write_atomic(&store, 4, other, |t| t.write_at(b"five", 0)).unwrap();
+        if exchanges(d.path()) {
+            // The spare (wiped) was the other store's to fill: it was.
+            assert!(fs::read(&spare).unwrap().iter().all(|&b| b == 0));
+        }
     }
 
     #[test]
@@ -950,16 +1094,17 @@ mod tests {
             write(&store, contents.as_bytes());
         }
         assert_eq!(fs::read(&backup).unwrap(), b"one");
-        // A symbolic link in the spare's place is replaced, not followed.
+        // A symbolic link in the spare's place is not followed.
         let target = d.path().join("target");
-        fs::write(&target, b"target").unwrap();
+        fs::write(&target, [0u8; 4]).unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o600)).unwrap();
         let _ = fs::remove_file(&spare);
         std::os::unix::fs::symlink(&target, &spare).unwrap();
         write(&store, b"five");
         write(&store, b"six");
-        assert_eq!(fs::read(&target).unwrap(), b"target");
+        assert_eq!(fs::read(&target).unwrap(), [0u8; 4]);
         assert_eq!(fs::read(&store).unwrap(), b"six");
-        // A FIFO in its place is replaced too, without waiting for a reader.
+        // Nor does a FIFO in its place make a write wait for a reader.
         fs::remove_file(&spare).unwrap();
         let mode = rustix::fs::Mode::from_raw_mode(0o600);
         rustix::fs::mknodat(rustix::fs::CWD, &spare, rustix::fs::FileType::Fifo, mode, 0).unwrap();
@@ -1013,7 +1158,7 @@ mod tests {
         for o in others {
             fs::write(d.path().join(o), b"keep").unwrap();
         }
-        write_atomic(&store, 3, |t| t.write_at(b"new", 0)).unwrap();
+        write_atomic(&store, 3, REPLACING, |t| t.write_at(b"new", 0)).unwrap();
         assert_eq!(fs::read(&store).unwrap(), b"new");
         let mut names: Vec<_> = fs::read_dir(d.path())
             .unwrap()
@@ -1033,7 +1178,7 @@ mod tests {
         let piece = 64 * 1024 + 16;
         let len = 5 * LARGE_FILE as usize / 2 + 1234;
         let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
-        write_atomic(&store, len as u64, |t| {
+        write_atomic(&store, len as u64, REPLACING, |t| {
             // From two threads, as sealing writes it.
             let pieces: Vec<_> = bytes.chunks(piece).enumerate().collect();
             let (even, odd): (Vec<_>, Vec<_>) = pieces.into_iter().partition(|(i, _)| i % 2 == 0);
@@ -1050,7 +1195,10 @@ mod tests {
         assert!(fs::read(&store).unwrap() == bytes);
         // The length given only allocates: the file is as long as what
         // was written.
-        write_atomic(&store, 2 * LARGE_FILE, |t| t.write_at(b"small", 0)).unwrap();
+        write_atomic(&store, 2 * LARGE_FILE, REPLACING, |t| {
+            t.write_at(b"small", 0)
+        })
+        .unwrap();
         assert_eq!(fs::read(&store).unwrap(), b"small");
     }
 
@@ -1062,7 +1210,7 @@ mod tests {
         let writer = store.clone();
         std::thread::spawn(move || {
             let panicked = std::panic::catch_unwind(|| {
-                write_atomic(&writer, 2 * LARGE_FILE, |t| {
+                write_atomic(&writer, 2 * LARGE_FILE, REPLACING, |t| {
                     t.write_at(&[1; 1000], 0)?;
                     panic!("a bug while sealing")
                 })
@@ -1074,7 +1222,7 @@ mod tests {
             .expect("the save hangs: its helper thread was never stopped");
         assert!(panicked, "the panic reaches the caller");
         // The temporary file is left for the next write's cleanup.
-        write_atomic(&store, 3, |t| t.write_at(b"new", 0)).unwrap();
+        write_atomic(&store, 3, REPLACING, |t| t.write_at(b"new", 0)).unwrap();
         assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
     }
 

@@ -83,6 +83,8 @@ pub struct Store {
     conn: Connection,
     data_key: Key,
     header: Header,
+    /// The key slots as the file holds them (as last read or saved).
+    saved_slots: Vec<envelope::Slot>,
     lock: Option<Lock>,
 }
 
@@ -296,6 +298,7 @@ impl Store {
             conn,
             data_key,
             header: Header::new(Vec::new()),
+            saved_slots: Vec::new(),
             lock: Some(lock),
         };
         store.set_passphrase_slot(passphrase, params)?;
@@ -403,6 +406,7 @@ impl Store {
             file_schema,
             conn,
             data_key,
+            saved_slots: header.slots.clone(),
             header,
             lock,
         })
@@ -436,12 +440,19 @@ impl Store {
         }
         let (header, data_key) = (&mut self.header, &self.data_key);
         let len = envelope::sealed_len(header, image.len());
-        file::write_atomic(&self.path, len, |temp| {
+        let store_id = header.store_id;
+        let replacing = file::Replacing {
+            store_id: &store_id,
+            slots_changed: header.slots != self.saved_slots,
+        };
+        file::write_atomic(&self.path, len, replacing, |temp| {
             envelope::seal_to(header, data_key, image, |at, bytes| {
                 temp.write_at(bytes, at)
             })
             .map(drop)
-        })
+        })?;
+        self.saved_slots = self.header.slots.clone();
+        Ok(())
     }
 
     /// The bytes of the image that hold pages, without the room for growth

@@ -369,3 +369,50 @@ fn lock_with_a_malformed_session_says_so_and_ends_nothing() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "the real session still works");
 }
+
+/// After `passwd` the spare (the store file it replaced, see
+/// appctl-store(5)) holds the old passphrase's key slot: its wipe is synced
+/// before `passwd` returns, and a wipe that cannot be synced removes the
+/// spare. A write that keeps the slots does not wait for that sync.
+#[test]
+fn passwd_leaves_no_old_key_slot_in_the_spare() {
+    let env = Env::new();
+    let mut spare_name = std::ffi::OsString::from(".");
+    spare_name.push(env.store.file_name().unwrap());
+    spare_name.push(".spare");
+    let spare = env.store.with_file_name(&spare_name);
+    env.app("A");
+    let failing_sync = |args: &[&str]| {
+        let out = env
+            .cmd()
+            .env("APPCTL_FAULT", "wipesync")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    if !spare.exists() {
+        // This file system does not exchange names: no spare is kept.
+        return;
+    }
+    failing_sync(&["app", "create", "B"]);
+    assert!(spare.exists());
+    let new = env.path("new");
+    std::fs::write(&new, "a much better passphrase\n").unwrap();
+    let new = new.to_str().unwrap();
+    failing_sync(&[
+        "passwd",
+        "--new-passphrase-file",
+        new,
+        "--kdf-memory-mib",
+        "20",
+        "--kdf-iterations",
+        "2",
+    ]);
+    assert!(!spare.exists());
+}

@@ -308,9 +308,21 @@ fn fingerprints_identify_without_revealing() {
 
 #[test]
 fn a_failed_save_prints_no_secret_and_keeps_the_old_store() {
+    use std::os::unix::fs::MetadataExt;
     let env = Env::new();
+    let mut spare_name = std::ffi::OsString::from(".");
+    spare_name.push(env.store.file_name().unwrap());
+    spare_name.push(".spare");
+    let spare = env.store.with_file_name(&spare_name);
+    let ino = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.ino()).ok();
+    // Whether this file system lets a write fill the spare in place (see
+    // appctl-store(5)): the next store is then the spare's file.
+    env.app("A0");
+    let spare_ino = ino(&spare);
     env.app("A");
+    let in_place = spare_ino.is_some() && ino(&env.store) == spare_ino;
     let before = env.store_bytes();
+    let spare_before = std::fs::read(&spare).ok();
     for fault in ["write", "enospc", "fsync", "rename"] {
         for args in [
             &["app", "create", "B"][..],
@@ -334,14 +346,15 @@ fn a_failed_save_prints_no_secret_and_keeps_the_old_store() {
             assert_eq!(env.store_bytes(), before, "{fault} {args:?}");
         }
     }
-    // The spare the failed saves filled (where the file system exchanges
-    // names, see appctl-store(5)) has its header wiped: nothing they wrote
-    // can be decrypted, not even the secrets they made.
-    let mut spare_name = std::ffi::OsString::from(".");
-    spare_name.push(env.store.file_name().unwrap());
-    spare_name.push(".spare");
-    let spare = env.store.with_file_name(&spare_name);
-    if let Ok(bytes) = std::fs::read(&spare) {
+    // The failed saves filled the spare, and wiped its header: nothing
+    // they wrote can be decrypted, not even the secrets they made.
+    if in_place {
+        let bytes = std::fs::read(&spare).unwrap();
+        assert_ne!(
+            Some(&bytes),
+            spare_before.as_ref(),
+            "the spare was not filled"
+        );
         let header = &bytes[..bytes.len().min(285)];
         assert!(header.iter().all(|&b| b == 0), "{header:?}");
     }
@@ -362,15 +375,12 @@ fn a_failed_save_prints_no_secret_and_keeps_the_old_store() {
     // call it the store, so no later write may fill it in place.
     assert!(!spare.exists());
     env.ok(&["app", "create", "D"]);
-    // A spare is filled only once the directory that made it one is synced
-    // (where this file system lets the spare be filled in place: the next
-    // store is then the spare's file).
-    use std::os::unix::fs::MetadataExt;
-    let ino = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.ino()).ok();
-    let spare_ino = ino(&spare);
     env.ok(&["app", "create", "D2"]);
-    if spare_ino.is_some() && ino(&env.store) == spare_ino {
-        let before = env.store_bytes();
+    // A spare is filled only once the directory that made it one is
+    // synced: a failure of that sync leaves the store and the spare as
+    // they were.
+    if in_place {
+        let (before, spare_before) = (env.store_bytes(), std::fs::read(&spare).unwrap());
         let out = env
             .cmd()
             .env("APPCTL_FAULT", "sparesync")
@@ -379,6 +389,7 @@ fn a_failed_save_prints_no_secret_and_keeps_the_old_store() {
             .unwrap();
         assert_eq!(out.status.code(), Some(7));
         assert_eq!(env.store_bytes(), before);
+        assert_eq!(std::fs::read(&spare).unwrap(), spare_before);
     }
     assert_eq!(env.json(&["app", "show", "D"])["name"], "D");
 }
