@@ -444,8 +444,9 @@ pub struct Replacing<'a> {
 /// What is by the spare's name.
 #[derive(Debug)]
 enum Spare {
-    /// A spare that can be filled in place, and its identity.
-    Usable(File, FileId),
+    /// A spare that can be filled in place, its identity, and whether its
+    /// header is wiped.
+    Usable(File, FileId, bool),
     /// Nothing.
     Missing,
     /// A spare of this store that cannot be filled now (a command reads
@@ -493,13 +494,14 @@ fn open_spare(spare: &Path, store: &Path, store_id: &[u8]) -> Spare {
     if file.read_exact_at(&mut header, 0).is_err() || !is_spare_of(&header, store_id) {
         return Spare::Foreign;
     }
+    let wiped = header.iter().all(|&b| b == 0);
     let usable = meta.nlink() == 1
         && meta.mode() & 0o7777 == 0o600
         && fs::metadata(store).map_or(true, |m| file_id(&m) != id)
         && local_fs(&file)
         && file.try_lock().is_ok();
     if usable {
-        Spare::Usable(file, id)
+        Spare::Usable(file, id, wiped)
     } else {
         Spare::Busy
     }
@@ -649,19 +651,21 @@ pub fn write_atomic(
     let dir = parent_dir(store);
     let spare = spare_path(store);
     let found = open_spare(&spare, store, replacing.store_id);
-    if let Spare::Usable(..) = found {
+    if let Spare::Usable(_, _, false) = found {
         // The spare is the replaced store only once the directory says so
-        // on disk: a writer killed before its directory sync (or whose sync
-        // failed) may have left the exchange in memory alone. Filling the
+        // on disk: a writer killed between its exchange and its directory
+        // sync may have left the exchange in memory alone. Filling the
         // spare before that could change the file the disk still calls the
-        // store. The sync costs next to nothing when nothing is pending.
+        // store. A wiped header tells that the sync was done: the wipe
+        // comes after it (and a failed sync removes the spare); any other
+        // spare is made sure of here.
         fault::inject(fault::Step::SpareSync)
             .and_then(|()| sync_dir(dir))
             .map_err(|e| Error::io("sync directory", dir, &e))?;
     }
     let foreign = matches!(found, Spare::Foreign);
     let (file, tmp, filled_spare) = match found {
-        Spare::Usable(file, id) => (file, spare.clone(), Some(id)),
+        Spare::Usable(file, id, _) => (file, spare.clone(), Some(id)),
         Spare::Missing | Spare::Busy | Spare::Foreign => {
             let mut suffix = [0u8; 8];
             crate::crypto::random_bytes(&mut suffix);
@@ -855,7 +859,8 @@ pub fn dir_of(path: &Path) -> &Path {
 /// `APPCTL_FAULT=write|enospc|writeback|fsync|rename|dirsync|sparesync|wipesync`
 /// makes that step of a save fail as the OS would (`writeback`: the first
 /// sync of the helper thread that syncs a large file as it is filled;
-/// `sparesync`: the directory sync before the spare is reused; `wipesync`:
+/// `sparesync`: the directory sync before a spare that is not wiped is
+/// reused; `wipesync`:
 /// the sync of the spare's wiped header when the key slots changed). `write:N` and
 /// `enospc:N` fail the write that reaches byte N (default 4096) after
 /// writing the bytes before it, in whichever thread makes it; a save
