@@ -1,6 +1,6 @@
 //! Sessions, passphrase change, recovery key, check and backup.
 
-use crate::util::{Env, PASSPHRASE, contains, mode};
+use crate::util::{Env, PASSPHRASE, contains, mode, succeeded};
 use std::time::Duration;
 
 /// Unlocks and returns the `APPCTL_SESSION` value.
@@ -226,12 +226,7 @@ fn the_recovery_key_sets_a_new_passphrase_and_can_be_replaced() {
         ])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     env.fails(&["app", "list"], 5);
     let recovered = |args: &[&str]| {
         env.cmd()
@@ -377,10 +372,7 @@ fn lock_with_a_malformed_session_says_so_and_ends_nothing() {
 #[test]
 fn passwd_leaves_no_old_key_slot_in_the_spare() {
     let env = Env::new();
-    let mut spare_name = std::ffi::OsString::from(".");
-    spare_name.push(env.store.file_name().unwrap());
-    spare_name.push(".spare");
-    let spare = env.store.with_file_name(&spare_name);
+    let spare = env.spare();
     env.app("A");
     let failing_sync = |args: &[&str]| {
         let out = env
@@ -389,12 +381,7 @@ fn passwd_leaves_no_old_key_slot_in_the_spare() {
             .args(args)
             .output()
             .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
     };
     if !spare.exists() {
         // This file system does not exchange names: no spare is kept.

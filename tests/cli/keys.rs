@@ -310,10 +310,7 @@ fn fingerprints_identify_without_revealing() {
 fn a_failed_save_prints_no_secret_and_keeps_the_old_store() {
     use std::os::unix::fs::MetadataExt;
     let env = Env::new();
-    let mut spare_name = std::ffi::OsString::from(".");
-    spare_name.push(env.store.file_name().unwrap());
-    spare_name.push(".spare");
-    let spare = env.store.with_file_name(&spare_name);
+    let spare = env.spare();
     let ino = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.ino()).ok();
     // Whether this file system lets a write fill the spare in place (see
     // appctl-store(5)): the next store is then the spare's file.
@@ -359,7 +356,7 @@ fn a_failed_save_prints_no_secret_and_keeps_the_old_store() {
         assert!(header.iter().all(|&b| b == 0), "{header:?}");
     }
     let mut dir = env.store_dir_files();
-    dir.retain(|n| *n != spare_name.to_str().unwrap());
+    dir.retain(|n| *n != spare.file_name().unwrap().to_str().unwrap());
     assert_eq!(dir.len(), 2, "only the store and its lock remain: {dir:?}");
     // If only the directory sync fails, the new store may be in place, but
     // the command could not confirm durability, so it still shows nothing.

@@ -1,7 +1,7 @@
 //! Section 2: where the passphrase comes from, in order, and exit 8 when
 //! there is none.
 
-use crate::util::{Env, PASSPHRASE};
+use crate::util::{Env, PASSPHRASE, succeeded};
 use std::io::Write;
 
 fn env_without_passphrase() -> Env {
@@ -46,12 +46,7 @@ fn each_source_works_alone() {
     let file = env.path("pw");
     std::fs::write(&file, format!("{PASSPHRASE}\nsecond line ignored\n")).unwrap();
     let ok = |out: std::process::Output| {
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
     };
     ok(list(&env, no_pw(&env).arg("--passphrase-file").arg(&file)));
     ok(list(&env, no_pw(&env).env("APPCTL_PASSPHRASE_FILE", &file)));
@@ -240,12 +235,7 @@ fn core_dumps_are_off_before_the_passphrase_is_read() {
             format!("sh {}", script.display()),
         ),
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let limits = std::fs::read_to_string(&report).unwrap();
     let fields: Vec<&str> = limits.split_whitespace().collect();
     assert_eq!(
@@ -416,12 +406,7 @@ fn a_passphrase_fd_is_read_to_its_first_newline_only() {
         .env("HOME", env.dir.path())
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     assert!(
         start.elapsed() < std::time::Duration::from_secs(20),
         "waited for the writer to close"
