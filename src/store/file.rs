@@ -28,10 +28,15 @@ pub fn lock_path(store: &Path) -> PathBuf {
 /// could only lose the first one's update, never rename a half-written
 /// file over the store.
 fn temp_prefix(store: &Path) -> std::ffi::OsString {
-    let mut prefix = std::ffi::OsString::from(".");
-    prefix.push(store.file_name().unwrap_or_default());
-    prefix.push(".tmp-");
-    prefix
+    hidden_name(store, ".tmp-")
+}
+
+/// `.<name><suffix>`: the name of a hidden file beside the store.
+fn hidden_name(store: &Path, suffix: &str) -> std::ffi::OsString {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(store.file_name().unwrap_or_default());
+    name.push(suffix);
+    name
 }
 
 /// Removes temporary files that a killed writer left beside the store. Runs
@@ -413,10 +418,7 @@ impl Drop for Finishing<'_> {
 /// system neither allocates a new file nor frees the old one on every
 /// write, which is most of the cost of a rename over a large file.
 pub fn spare_path(store: &Path) -> PathBuf {
-    let mut name = std::ffi::OsString::from(".");
-    name.push(store.file_name().unwrap_or_default());
-    name.push(".spare");
-    parent_dir(store).join(name)
+    parent_dir(store).join(hidden_name(store, ".spare"))
 }
 
 /// A file's identity: device and inode numbers.
@@ -458,11 +460,13 @@ enum Spare {
     Foreign,
 }
 
-/// Whether `header`, the first bytes of a file by the spare's name, is a
-/// spare of the store with ID `store_id`: wiped, or a header of that store.
-fn is_spare_of(header: &[u8], store_id: &[u8]) -> bool {
-    header.iter().all(|&b| b == 0)
-        || super::envelope::Header::decode(header).is_ok_and(|(h, _)| h.store_id[..] == *store_id)
+/// Opens the file by the spare's name for `access` (read, write or both),
+/// without following a symbolic link and without waiting, should it be a
+/// FIFO.
+fn open_spare_name(spare: &Path, access: rustix::fs::OFlags) -> rustix::io::Result<File> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = access | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
+    rustix::fs::open(spare, flags, Mode::empty()).map(File::from)
 }
 
 /// Opens the spare for filling in place when it is safe to: a spare of
@@ -475,11 +479,9 @@ fn is_spare_of(header: &[u8], store_id: &[u8]) -> bool {
 /// reader holds a shared lock on the file it reads; the exclusive lock
 /// taken here is held until the file is in place).
 fn open_spare(spare: &Path, store: &Path, store_id: &[u8]) -> Spare {
-    use rustix::fs::{Mode, OFlags};
     use std::os::unix::fs::{FileExt, MetadataExt};
-    let flags = OFlags::RDWR | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY;
-    let file = match rustix::fs::open(spare, flags | OFlags::CLOEXEC, Mode::empty()) {
-        Ok(fd) => File::from(fd),
+    let file = match open_spare_name(spare, rustix::fs::OFlags::RDWR) {
+        Ok(file) => file,
         Err(rustix::io::Errno::NOENT) => return Spare::Missing,
         Err(_) => return Spare::Foreign,
     };
@@ -490,11 +492,16 @@ fn open_spare(spare: &Path, store: &Path, store_id: &[u8]) -> Spare {
     if !meta.is_file() || meta.uid() != rustix::process::geteuid().as_raw() {
         return Spare::Foreign;
     }
+    // A spare of this store is wiped, or holds a header of this store.
     let mut header = vec![0u8; meta.len().min(MAX_HEADER_LEN as u64) as usize];
-    if file.read_exact_at(&mut header, 0).is_err() || !is_spare_of(&header, store_id) {
+    if file.read_exact_at(&mut header, 0).is_err() {
         return Spare::Foreign;
     }
     let wiped = header.iter().all(|&b| b == 0);
+    let ours = |(h, _): (super::envelope::Header, usize)| h.store_id[..] == *store_id;
+    if !wiped && !super::envelope::Header::decode(&header).is_ok_and(ours) {
+        return Spare::Foreign;
+    }
     let usable = meta.nlink() == 1
         && meta.mode() & 0o7777 == 0o600
         && fs::metadata(store).map_or(true, |m| file_id(&m) != id)
@@ -598,13 +605,10 @@ fn install(
 /// the file it has open. With `sync`, the wipe is on disk before the
 /// write returns.
 fn wipe_replaced(spare: &Path, replaced: FileId, sync: bool) {
-    use rustix::fs::{Mode, OFlags};
     use std::os::unix::fs::MetadataExt;
-    let flags = OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY;
-    let Ok(fd) = rustix::fs::open(spare, flags | OFlags::CLOEXEC, Mode::empty()) else {
+    let Ok(file) = open_spare_name(spare, rustix::fs::OFlags::WRONLY) else {
         return;
     };
-    let file = File::from(fd);
     let Ok(meta) = file.metadata() else {
         return;
     };
@@ -691,14 +695,12 @@ pub fn write_atomic(
         if let Some(id) = filled_spare
             && !fs::symlink_metadata(&spare).is_ok_and(|m| file_id(&m) == id)
         {
-            return Err(std::io::Error::other("the spare was replaced while in use"));
+            let replaced = std::io::Error::other("the spare was replaced while in use");
+            return Err(Error::io("replace store", store, &replaced));
         }
         fault::inject(fault::Step::Rename)
             .and_then(|()| install(&tmp, store, &spare, foreign, filled_spare.is_some()))
-    })
-    .map_err(|e| match e {
-        Filling::Failed(e) => e,
-        Filling::NotInstalled(e) => Error::io("replace store", store, &e),
+            .map_err(|e| Error::io("replace store", store, &e))
     });
     let spare_left = match result {
         Ok(left) => left,
@@ -723,14 +725,6 @@ pub fn write_atomic(
     Ok(())
 }
 
-/// Why [`fill_and_install`] failed.
-enum Filling {
-    /// Filling or syncing the file.
-    Failed(Error),
-    /// Putting it in place.
-    NotInstalled(std::io::Error),
-}
-
 /// Fills `file` (named `name`) with what `fill` writes, cuts and syncs it,
 /// then calls `install`. Should any of it fail, the header of a spare
 /// (`is_spare`) is wiped, so that nothing written to it stays readable.
@@ -742,8 +736,8 @@ fn fill_and_install(
     len: u64,
     is_spare: bool,
     fill: impl FnOnce(&TempFile) -> std::io::Result<()>,
-    install: impl FnOnce() -> std::io::Result<bool>,
-) -> std::result::Result<bool, Filling> {
+    install: impl FnOnce() -> Result<bool>,
+) -> Result<bool> {
     // A spare's length before it is filled (unknown: cut it anyway).
     let old_len = file.metadata().map_or(u64::MAX, |m| m.len());
     // Only a hint: without it the file system allocates as it writes.
@@ -801,10 +795,7 @@ fn fill_and_install(
             None => Ok(()),
         }
     });
-    let result = match synced {
-        Ok(()) => install().map_err(Filling::NotInstalled),
-        Err(e) => Err(Filling::Failed(e)),
-    };
+    let result = synced.and_then(|()| install());
     if result.is_err() && is_spare {
         let _ = wipe_header(&temp.file);
     }

@@ -327,11 +327,12 @@ impl Store {
         let early = file::StoreFile::open(path)?;
         let first = early.read_prefix(path, envelope::MAX_HEADER_LEN)?;
         let (header, _) = decode(path, &first)?;
-        // A reader with a session reads the file it has open; any other
-        // command lets it go (a writer fills that file in place only once
-        // no command holds it open) and opens the store again later.
+        // A reader with a session reads the file it has open, and keeps the
+        // header bytes it read; any other command lets the file go (a
+        // writer fills that file in place only once no command holds it
+        // open) and opens the store again later.
         let early = match (unlock, access) {
-            (Unlock::Session { .. }, Access::Read) => Some(early),
+            (Unlock::Session { .. }, Access::Read) => Some((early, first)),
             _ => {
                 drop(early);
                 None
@@ -354,11 +355,14 @@ impl Store {
             Access::Read => None,
             Access::Write { lock_timeout } => Some(Lock::acquire(path, lock_timeout)?),
         };
-        let file = match early {
-            Some(file) => file,
-            None => file::StoreFile::open(path)?,
+        let (file, first) = match early {
+            Some(early) => early,
+            None => {
+                let file = file::StoreFile::open(path)?;
+                let first = file.read_prefix(path, envelope::MAX_HEADER_LEN)?;
+                (file, first)
+            }
         };
-        let first = file.read_prefix(path, envelope::MAX_HEADER_LEN)?;
         let (header2, header_len) = decode(path, &first)?;
         let data_key = match (unlock, first_slot, session_key) {
             (Unlock::Session { .. }, _, Some(key)) => {
