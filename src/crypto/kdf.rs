@@ -139,6 +139,16 @@ pub fn calibrate(
     target: std::time::Duration,
     parallelism: u32,
 ) -> Result<(KdfParams, std::time::Duration)> {
+    search(target, parallelism, measure)
+}
+
+/// The search behind [`calibrate`], with the measurement passed in so that
+/// its rules can be checked against a fixed cost model rather than a clock.
+fn search(
+    target: std::time::Duration,
+    parallelism: u32,
+    mut measure: impl FnMut(KdfParams) -> Result<std::time::Duration>,
+) -> Result<(KdfParams, std::time::Duration)> {
     let mut p = KdfParams {
         parallelism,
         ..FLOOR
@@ -216,18 +226,66 @@ mod tests {
         );
     }
 
+    /// A machine where a derivation costs `ns_per_kib_pass` for each KiB
+    /// and pass, counting the measurements it is asked for.
+    fn model(
+        ns_per_kib_pass: u64,
+        calls: &std::cell::Cell<u32>,
+    ) -> impl FnMut(KdfParams) -> Result<std::time::Duration> + '_ {
+        move |p| {
+            calls.set(calls.get() + 1);
+            Ok(std::time::Duration::from_nanos(
+                u64::from(p.memory_kib) * u64::from(p.iterations) * ns_per_kib_pass,
+            ))
+        }
+    }
+
     #[test]
-    fn calibration_grows_memory_first_and_never_goes_below_the_floor() {
+    fn calibration_grows_memory_first_then_iterations_and_never_goes_below_the_floor() {
+        use std::time::Duration;
+        let calls = std::cell::Cell::new(0);
+        // 1 µs per KiB and pass: the floor (19 MiB, 2 passes) costs ~40 ms.
+        let floor = model(1000, &calls)(FLOOR).unwrap();
+        assert_eq!(floor, Duration::from_nanos(19 * 1024 * 2 * 1000));
+
         // A target below what the floor costs keeps the floor.
-        let (p, _) = calibrate(std::time::Duration::from_micros(1), 1).unwrap();
-        assert_eq!(p, FLOOR);
-        // A target of a few floor derivations raises memory, not iterations.
-        let floor = measure(FLOOR).unwrap();
-        let (p, took) = calibrate(floor * 4, 1).unwrap();
-        assert!(p.memory_kib > FLOOR.memory_kib, "{p:?}");
-        assert_eq!(p.iterations, FLOOR.iterations);
+        let (p, took) = search(Duration::from_millis(1), 1, model(1000, &calls)).unwrap();
+        assert_eq!((p, took), (FLOOR, floor));
+
+        // Four floors' worth raises memory to four times the floor, not passes.
+        let (p, took) = search(floor * 4, 1, model(1000, &calls)).unwrap();
+        assert_eq!((p.memory_kib, p.iterations), (4 * FLOOR.memory_kib, 2));
+        assert_eq!(took, floor * 4);
+
+        // A target that 1 GiB cannot reach keeps 1 GiB and adds passes.
+        let one_gib_two_passes = Duration::from_nanos(1024 * 1024 * 2 * 1000);
+        let (p, took) = search(one_gib_two_passes * 3, 2, model(1000, &calls)).unwrap();
+        assert_eq!(
+            (p.memory_kib, p.iterations, p.parallelism),
+            (CALIBRATION_MAX_MEMORY_KIB, 6, 2)
+        );
+        assert_eq!(took, one_gib_two_passes * 3);
+
+        // Passes stop at the ceiling however slow the target.
+        let (p, _) = search(Duration::from_secs(1_000_000), 1, model(1000, &calls)).unwrap();
+        assert_eq!(p.iterations, CEILING.iterations);
         p.check().unwrap();
-        assert!(took > floor, "{took:?} vs floor {floor:?}");
+
+        // Parallelism outside the rules is refused before anything is measured.
+        calls.set(0);
+        let e = search(floor, 0, model(1000, &calls)).unwrap_err();
+        assert_eq!(e.exit_code(), 9);
+        assert_eq!(calls.get(), 0);
+    }
+
+    #[test]
+    fn calibration_measures_real_derivations() {
+        // The clock on a busy test machine is no reference for the figures,
+        // only for their shape: what comes back passes the rules and its
+        // time is one that was measured.
+        let (p, took) = calibrate(std::time::Duration::from_millis(1), 1).unwrap();
+        assert_eq!(p, FLOOR);
+        assert!(took > std::time::Duration::ZERO);
     }
 
     #[test]
