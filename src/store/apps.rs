@@ -145,20 +145,14 @@ impl Store {
         let mut app = self.app(id)?;
         patch.apply(&mut app)?;
         self.write_app(&app)?;
+        // One event for the app and the credentials made with it (its
+        // consumer pair and bearer token, which every app gets): a second
+        // event per app would be a fifth of a large store, which every
+        // command decrypts and every write encrypts and writes.
         let project = project_id.map(|p| format!("in project {p}"));
         self.record("app.create", "app", Some(id), Some(id), Some(name), project)?;
         let mut secrets = self.issue_credential(&app, CredentialKind::Consumer, false)?;
         secrets.merge(self.issue_credential(&app, CredentialKind::Bearer, false)?);
-        // One event for both, to keep the log (and the store) small.
-        let detail = Some("consumer, bearer (with the app)".to_string());
-        self.record(
-            "keys.create",
-            "credential",
-            Some(id),
-            Some(id),
-            Some(name),
-            detail,
-        )?;
         Ok((app, secrets))
     }
 
