@@ -4,7 +4,9 @@
 # writes and reads, the goals they are held to, store sizes on disk, and
 # appctl's peak memory. A benchmark that prints figures, not a test.
 #
-# Usage: benches/compare.sh [RUNS]   (RUNS rounds per operation, default 15)
+# Usage: benches/compare.sh [RUNS [SMALL MID LARGE]]
+#   RUNS rounds per operation (default 15); the three store sizes (default
+#   100 1000 10000): tools are compared at MID, growth is LARGE / SMALL.
 #
 # All three tools are timed in the same loop, one call of each in turn, so
 # that drift of the machine (frequency, page cache, neighbours) hits them
@@ -16,16 +18,29 @@ set -euo pipefail
 export LC_ALL=C # EPOCHREALTIME and printf must use '.' as the decimal point
 
 cd "$(dirname "$0")/.."
+usage="usage: $0 [RUNS [SMALL MID LARGE]] (e.g. $0 15 200 2000 20000)"
 runs=${1:-15}
 if [[ $runs == -h || $runs == --help ]]; then
-    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
 fi
-[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [RUNS]" >&2; exit 2; }
-sizes=(100 1000 10000)
-mid=1000   # the size the goals compare tools at
-big=10000  # the size memory is measured at
-small=100  # the size growth is measured against
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "$usage" >&2; exit 2; }
+if (($# == 1 || $# == 0)); then
+    sizes=(100 1000 10000)
+elif (($# == 4)); then
+    sizes=("$2" "$3" "$4")
+    for n in "${sizes[@]}"; do
+        [[ $n =~ ^[1-9][0-9]{0,6}$ ]] || { echo "not a store size: $n; $usage" >&2; exit 2; }
+    done
+    ((sizes[0] < sizes[1] && sizes[1] < sizes[2])) ||
+        { echo "the sizes must grow: ${sizes[*]}; $usage" >&2; exit 2; }
+else
+    echo "$usage" >&2
+    exit 2
+fi
+small=${sizes[0]} # the size growth is measured against
+mid=${sizes[1]}   # the size the goals compare tools at
+big=${sizes[2]}   # the size memory is measured at
 
 # The KDF every tool that has one is set to: appctl's default.
 kdf_mib=64 kdf_t=3 kdf_p=1
