@@ -43,6 +43,11 @@ pub const ACCESS_TOKEN_RANDOM_LEN: usize = 40;
 pub const ACCESS_SECRET_LEN: usize = 45;
 /// Length of the alphanumeric tail of a bearer token.
 pub const BEARER_TAIL_LEN: usize = 50;
+/// How every bearer token starts: the base64 of its first 15 zero bytes and
+/// the top bits of the 16th. The store keeps bearer tokens without it.
+pub const BEARER_PREFIX: &str = "AAAAAAAAAAAAAAAAAAAAA";
+/// Length of a fingerprint in bytes (shown as 16 hex digits).
+pub const FINGERPRINT_LEN: usize = 8;
 
 /// `n` random ASCII letters and digits.
 pub fn alphanumeric(n: usize) -> Secret {
@@ -175,15 +180,14 @@ pub fn normalize_recovery_key(s: &str) -> super::SecretBytes {
     )
 }
 
-/// A short keyed fingerprint of `value`: the first 8 bytes of BLAKE2b-MAC
-/// under the store's fingerprint key, in hex. Being keyed, it cannot be used
-/// to test guesses of the secret without the store's key.
-pub fn fingerprint(key: &[u8], value: &str) -> String {
+/// A short keyed fingerprint of `value`: BLAKE2b-MAC with 8 bytes of output
+/// under the store's fingerprint key (shown in hex). Being keyed, it cannot
+/// be used to test guesses of the secret without the store's key.
+pub fn fingerprint(key: &[u8], value: &str) -> [u8; FINGERPRINT_LEN] {
     let mut mac = blake2::Blake2bMac::<blake2::digest::consts::U8>::new_from_slice(key)
         .expect("a 32-byte key is a valid BLAKE2b key");
     mac.update(value.as_bytes());
-    let tag = mac.finalize().into_bytes();
-    super::hex(&tag)
+    mac.finalize().into_bytes().into()
 }
 
 #[cfg(test)]
@@ -230,6 +234,13 @@ mod tests {
         assert_eq!(raw.len(), 44);
         assert_eq!(&raw[..16], &[0u8; 16]);
         assert_eq!(&raw[16..24], &42u64.to_le_bytes());
+        // The prefix the store leaves out is all that every token shares:
+        // the character after it already carries the app ID's top bits.
+        for id in [0, 1, 42, u64::MAX] {
+            assert!(bearer_token(id).expose().starts_with(BEARER_PREFIX), "{id}");
+        }
+        assert_eq!(BEARER_PREFIX.len(), 21);
+        assert!(!bearer_token(0xff).expose()[21..].starts_with('A'));
     }
 
     #[test]
@@ -259,10 +270,10 @@ mod tests {
     fn fingerprint_is_keyed_short_and_not_a_prefix() {
         let v = "abcdefghijklmnopqrstuvwxy";
         let a = fingerprint(&[1; 32], v);
-        assert_eq!(a.len(), 16);
         assert_eq!(a, fingerprint(&[1; 32], v));
         assert_ne!(a, fingerprint(&[2; 32], v));
-        assert!(!v.contains(&a));
+        assert_ne!(a, fingerprint(&[1; 32], "abcdefghijklmnopqrstuvwxz"));
+        assert!(!v.contains(&super::super::hex(&a)));
     }
 
     #[test]

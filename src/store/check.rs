@@ -134,10 +134,10 @@ impl Store {
 
         let mut stmt = c.prepare(
             "SELECT app_id, kind, state, key_value IS NOT NULL, secret_value IS NOT NULL, permissions,
-                    stale
+                    stale, typeof(fingerprint) = 'blob' AND length(fingerprint) = ?1
              FROM credentials",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([crate::crypto::token::FINGERPRINT_LEN], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -146,10 +146,11 @@ impl Store {
                 r.get::<_, bool>(4)?,
                 r.get::<_, Option<String>>(5)?,
                 r.get::<_, bool>(6)?,
+                r.get::<_, bool>(7)?,
             ))
         })?;
         for row in rows {
-            let (app, kind, state, has_key, has_secret, perms, stale) = row?;
+            let (app, kind, state, has_key, has_secret, perms, stale, fingerprint_ok) = row?;
             let mut bad =
                 |what: &str| problems.push(format!("app {app} {kind} credential: {what}"));
             let (Ok(kind), Ok(state)) =
@@ -177,6 +178,9 @@ impl Store {
             // mark; it is shown as revoked).
             if stale && kind != CredentialKind::Access {
                 bad("marked stale but is not an access token");
+            }
+            if !fingerprint_ok {
+                bad("malformed fingerprint");
             }
         }
 
@@ -240,6 +244,7 @@ mod tests {
             .execute_batch(
                 "UPDATE apps SET request_email = 1;
                  UPDATE credentials SET key_value = NULL WHERE kind = 'bearer';
+                 UPDATE credentials SET fingerprint = hex(fingerprint) WHERE kind = 'consumer';
                  PRAGMA foreign_keys = OFF;
                  INSERT INTO apps (id, project_id, name, permissions, status, created_at, updated_at)
                    VALUES (50, 999, 'orphan', 'read', 'active', 0, 0);",
@@ -250,5 +255,9 @@ mod tests {
         assert!(all.contains("request email"), "{all}");
         assert!(all.contains("active without its values"), "{all}");
         assert!(all.contains("missing project"), "{all}");
+        assert!(
+            all.contains("consumer credential: malformed fingerprint"),
+            "{all}"
+        );
     }
 }

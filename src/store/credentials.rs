@@ -58,6 +58,30 @@ impl IssuedSecrets {
     }
 }
 
+/// The form a credential's key value is kept in: a bearer token without
+/// the [`token::BEARER_PREFIX`] that every bearer token starts with (21
+/// bytes of every app, which each command decrypts and each write seals).
+fn stored_key(kind: CredentialKind, key: &str) -> Result<&str> {
+    match kind {
+        CredentialKind::Bearer => key
+            .strip_prefix(token::BEARER_PREFIX)
+            .ok_or_else(|| Error::internal("a bearer token without its prefix")),
+        CredentialKind::Consumer | CredentialKind::Access => Ok(key),
+    }
+}
+
+/// The key value that `stored`, read back for `kind`, stands for.
+fn full_key(kind: CredentialKind, stored: &str) -> zeroize::Zeroizing<String> {
+    let prefix = match kind {
+        CredentialKind::Bearer => token::BEARER_PREFIX,
+        CredentialKind::Consumer | CredentialKind::Access => "",
+    };
+    let mut key = zeroize::Zeroizing::new(String::with_capacity(prefix.len() + stored.len()));
+    key.push_str(prefix);
+    key.push_str(stored);
+    key
+}
+
 fn kind_label(kind: CredentialKind) -> &'static str {
     match kind {
         CredentialKind::Consumer => "API key and secret",
@@ -88,6 +112,7 @@ impl Store {
             let kind: String = r.get(0)?;
             let state: String = r.get(1)?;
             let perms: Option<String> = r.get(5)?;
+            let fingerprint: Vec<u8> = r.get(6)?;
             Ok((
                 kind,
                 state,
@@ -95,7 +120,7 @@ impl Store {
                 r.get(3)?,
                 r.get(4)?,
                 perms,
-                r.get(6)?,
+                crate::crypto::hex(&fingerprint),
                 r.get(7)?,
             ))
         })?;
@@ -176,10 +201,10 @@ impl Store {
             params![
                 app.id,
                 kind.as_str(),
-                key.expose(),
+                stored_key(kind, key.expose())?,
                 secret.map(Secret::expose),
                 permissions,
-                fingerprint,
+                &fingerprint[..],
                 t,
                 regenerate
             ],
@@ -365,7 +390,12 @@ impl Store {
             Some((k, s)) => {
                 let k = zeroize::Zeroizing::new(k);
                 let s = zeroize::Zeroizing::new(s);
-                k.as_deref() == Some(key) && s.as_deref() == secret
+                k.as_deref()
+                    .map(|k| full_key(kind, k))
+                    .as_deref()
+                    .map(String::as_str)
+                    == Some(key)
+                    && s.as_deref() == secret
             }
             None => false,
         })
@@ -393,6 +423,24 @@ mod tests {
         assert!(
             s.credential_matches(app.id, CredentialKind::Bearer, bearer, None)
                 .unwrap()
+        );
+        // A bearer token is kept without the prefix every one starts with,
+        // and a fingerprint as its bytes; both read back as they were made.
+        let (kept, fingerprint): (String, Vec<u8>) = s
+            .conn()
+            .query_row(
+                "SELECT key_value, fingerprint FROM credentials WHERE kind = 'bearer'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(format!("{}{kept}", token::BEARER_PREFIX), bearer);
+        let fp_key = s.fingerprint_key().unwrap();
+        assert_eq!(fingerprint, token::fingerprint(&fp_key, bearer));
+        let shown = &s.credentials(app.id).unwrap()[1].fingerprint;
+        assert_eq!(
+            *shown,
+            crate::crypto::hex(&token::fingerprint(&fp_key, bearer))
         );
         let kinds: Vec<_> = s
             .credentials(app.id)

@@ -775,7 +775,7 @@ pub(crate) mod tests {
         drop(new_store(d.path()));
         let empty = std::fs::metadata(&path).unwrap().len();
         let mut s = Store::open(&path, PW, write()).unwrap();
-        let n = 500;
+        let n = 700;
         for i in 0..n {
             let patch = crate::model::AppPatch {
                 description: Some(Some(format!("Benchmark app number {i}"))),

@@ -85,6 +85,14 @@ const MIGRATIONS: &[&str] = &[
     "
     DROP INDEX events_by_app;
     ",
+    // 4: smaller credential rows (each app has two): the fingerprint as its
+    // 8 bytes rather than 16 hex digits, and a bearer token without the 21
+    // characters every bearer token starts with (crypto::token::BEARER_PREFIX).
+    "
+    UPDATE credentials SET fingerprint = unhex(fingerprint) WHERE typeof(fingerprint) = 'text';
+    UPDATE credentials SET key_value = substr(key_value, 22)
+     WHERE kind = 'bearer' AND substr(key_value, 1, 21) = 'AAAAAAAAAAAAAAAAAAAAA';
+    ",
 ];
 
 /// The schema version this code writes.
@@ -171,7 +179,7 @@ mod tests {
         };
         assert_eq!(indexes(&c), ["events_by_app"]);
         migrate(&c).unwrap();
-        assert_eq!(version(&c).unwrap(), 3);
+        assert_eq!(version(&c).unwrap(), CURRENT);
         assert!(indexes(&c).is_empty());
         let app: i64 = c
             .query_row(
@@ -181,6 +189,53 @@ mod tests {
             )
             .unwrap();
         assert_eq!(app, 7);
+    }
+
+    #[test]
+    fn migration_4_keeps_fingerprints_as_bytes_and_bearer_tokens_without_their_prefix() {
+        let c = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..3] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 3).unwrap();
+        let bearer = format!("{}Bx%2Frest", crate::crypto::token::BEARER_PREFIX);
+        c.execute_batch(&format!(
+            "INSERT INTO apps (id, name, permissions, status, created_at, updated_at)
+               VALUES (1, 'a', 'read', 'active', 0, 0);
+             INSERT INTO credentials (app_id, kind, state, key_value, secret_value, fingerprint, created_at)
+               VALUES (1, 'consumer', 'active', 'AAAAAAAAAAAAAAAAAAAAAAAAA', 's', '00ff10a0b0c0d0e0', 0),
+                      (1, 'bearer', 'active', '{bearer}', NULL, '0123456789abcdef', 0),
+                      (1, 'access', 'revoked', NULL, NULL, 'fedcba9876543210', 0);"
+        ))
+        .unwrap();
+        migrate(&c).unwrap();
+        assert_eq!(version(&c).unwrap(), 4);
+        let rows: Vec<(String, Option<String>, Vec<u8>)> = c
+            .prepare("SELECT kind, key_value, fingerprint FROM credentials ORDER BY kind")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        let expected: Vec<(String, Option<String>, Vec<u8>)> = vec![
+            (
+                "access".into(),
+                None,
+                crate::crypto::unhex("fedcba9876543210").unwrap(),
+            ),
+            (
+                "bearer".into(),
+                Some("Bx%2Frest".into()),
+                crate::crypto::unhex("0123456789abcdef").unwrap(),
+            ),
+            // Only bearer tokens lose the prefix.
+            (
+                "consumer".into(),
+                Some("AAAAAAAAAAAAAAAAAAAAAAAAA".into()),
+                crate::crypto::unhex("00ff10a0b0c0d0e0").unwrap(),
+            ),
+        ];
+        assert_eq!(rows, expected);
     }
 
     #[test]

@@ -213,6 +213,7 @@ fn a_write_failing_at_any_byte_keeps_the_old_store() {
 #[test]
 fn a_large_store_sealed_on_several_threads_survives_failing_writes_and_syncs() {
     use appctl::store::{Access, Store, Unlock};
+    const APPS: usize = 5000;
     let env = Env::new();
     {
         let lock_timeout = std::time::Duration::from_secs(30);
@@ -222,7 +223,7 @@ fn a_large_store_sealed_on_several_threads_survives_failing_writes_and_syncs() {
             description: Some(Some("An app that makes the store large enough".into())),
             ..Default::default()
         };
-        for i in 0..4200 {
+        for i in 0..APPS {
             s.create_app(&format!("big-{i}"), None, &patch).unwrap();
         }
         s.save().unwrap();
@@ -251,5 +252,5 @@ fn a_large_store_sealed_on_several_threads_survives_failing_writes_and_syncs() {
     assert!(env.leftover_temps().is_empty());
     env.ok(&["keys", "regenerate", "big-7", "consumer"]);
     assert_eq!(env.json(&["check"])["sound"], true);
-    assert_eq!(env.json(&["app", "list"]).as_array().unwrap().len(), 4200);
+    assert_eq!(env.json(&["app", "list"]).as_array().unwrap().len(), APPS);
 }

@@ -192,7 +192,7 @@ fn old_store<'e>(env: &'e Env, name: &str) -> impl Fn(&[&str]) -> serde_json::Va
 }
 
 #[test]
-fn a_schema_2_store_reaches_schema_3_at_its_next_write_and_keeps_its_log() {
+fn a_schema_2_store_reaches_the_current_schema_at_its_next_write_and_keeps_its_log() {
     let env = Env::bare();
     let run = old_store(&env, "sound-schema-2.appctl");
     assert_eq!(run(&["--json", "check"])["schema_version"], 2);
@@ -200,11 +200,34 @@ fn a_schema_2_store_reaches_schema_3_at_its_next_write_and_keeps_its_log() {
     assert!(!log.as_array().unwrap().is_empty());
     run(&["--json", "app", "create", "after-upgrade"]);
     let check = run(&["--json", "check"]);
-    assert_eq!(check["schema_version"], 3);
+    assert_eq!(check["schema_version"], appctl::store::schema::CURRENT);
     assert_eq!(check["sound"], true);
     assert_eq!(run(&["--json", "log", "--app", "vector-app"]), log);
     let all = run(&["--json", "log"]);
     assert_eq!(all[0]["target_name"], "after-upgrade", "{all}");
+}
+
+#[test]
+fn a_schema_3_store_keeps_its_credentials_fingerprints_through_the_upgrade() {
+    let env = Env::bare();
+    let run = old_store(&env, "sound.appctl");
+    assert_eq!(run(&["--json", "check"])["schema_version"], 3);
+    let fingerprints = |run: &dyn Fn(&[&str]) -> serde_json::Value| -> Vec<String> {
+        run(&["--json", "keys", "list", "vector-app"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["fingerprint"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // What appctl showed for this store while it kept schema 3.
+    let shown = ["43d4c967d2304f90", "46e2bdc1281828b1"];
+    assert_eq!(fingerprints(&run), shown);
+    run(&["--json", "app", "create", "after-upgrade"]);
+    let check = run(&["--json", "check"]);
+    assert_eq!(check["schema_version"], appctl::store::schema::CURRENT);
+    assert_eq!(check["sound"], true);
+    assert_eq!(fingerprints(&run), shown);
 }
 
 #[test]
