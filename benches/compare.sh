@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Compares appctl with keepassxc-cli and pass on stores of 100, 1000 and
-# 10000 entries: median wall time per call (process start included) of
-# writes and reads, the goals they are held to, store sizes on disk, and
-# appctl's peak memory. A benchmark that prints figures, not a test.
+# Compares appctl with keepassxc-cli and pass on stores of three sizes
+# (100, 1000 and 10000 entries unless told): median wall time per call
+# (process start included) of writes and reads, the goals they are held
+# to, store sizes on disk, and appctl's peak memory. A benchmark that
+# prints figures, not a test.
 #
 # Usage: benches/compare.sh [RUNS [SMALL MID LARGE]]
 #   RUNS rounds per operation (default 15); the three store sizes (default
@@ -21,7 +22,7 @@ cd "$(dirname "$0")/.."
 usage="usage: $0 [RUNS [SMALL MID LARGE]] (e.g. $0 15 200 2000 20000)"
 runs=${1:-15}
 if [[ $runs == -h || $runs == --help ]]; then
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
 fi
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "$usage" >&2; exit 2; }

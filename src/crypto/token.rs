@@ -235,7 +235,8 @@ mod tests {
         assert_eq!(&raw[..16], &[0u8; 16]);
         assert_eq!(&raw[16..24], &42u64.to_le_bytes());
         // The prefix the store leaves out is all that every token shares:
-        // the character after it already carries the app ID's top bits.
+        // the character after it carries the top bits of the app ID's
+        // lowest byte (so IDs below 16 give more `A`s, but not all IDs do).
         for id in [0, 1, 42, u64::MAX] {
             assert!(bearer_token(id).expose().starts_with(BEARER_PREFIX), "{id}");
         }

@@ -112,7 +112,11 @@ impl Store {
             let kind: String = r.get(0)?;
             let state: String = r.get(1)?;
             let perms: Option<String> = r.get(5)?;
-            let fingerprint: Vec<u8> = r.get(6)?;
+            // Bytes since schema 4; anything else is a damaged row.
+            let fingerprint = match r.get_ref(6)? {
+                rusqlite::types::ValueRef::Blob(b) => Some(crate::crypto::hex(b)),
+                _ => None,
+            };
             Ok((
                 kind,
                 state,
@@ -120,7 +124,7 @@ impl Store {
                 r.get(3)?,
                 r.get(4)?,
                 perms,
-                crate::crypto::hex(&fingerprint),
+                fingerprint,
                 r.get(7)?,
             ))
         })?;
@@ -130,6 +134,9 @@ impl Store {
                 row?;
             let damaged =
                 || Error::damaged(self.path(), "a credential row has an unknown kind or state");
+            let fingerprint = fingerprint.ok_or_else(|| {
+                Error::damaged(self.path(), "a credential row has a malformed fingerprint")
+            })?;
             out.push(CredentialMeta {
                 kind: CredentialKind::parse(&kind).map_err(|_| damaged())?,
                 state: CredentialState::parse(&state).map_err(|_| damaged())?,
@@ -442,6 +449,28 @@ mod tests {
             *shown,
             crate::crypto::hex(&token::fingerprint(&fp_key, bearer))
         );
+        // A regenerated token replaces the row, kept the same way.
+        let new = s
+            .regenerate_credential(&app, CredentialKind::Bearer)
+            .unwrap();
+        let new = new.bearer_token.as_ref().unwrap().expose();
+        assert!(
+            s.credential_matches(app.id, CredentialKind::Bearer, new, None)
+                .unwrap()
+        );
+        assert!(
+            !s.credential_matches(app.id, CredentialKind::Bearer, bearer, None)
+                .unwrap()
+        );
+        let kept: String = s
+            .conn()
+            .query_row(
+                "SELECT key_value FROM credentials WHERE kind = 'bearer'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(format!("{}{kept}", token::BEARER_PREFIX), new);
         let kinds: Vec<_> = s
             .credentials(app.id)
             .unwrap()
@@ -449,6 +478,14 @@ mod tests {
             .map(|c| c.kind)
             .collect();
         assert_eq!(kinds, [CredentialKind::Consumer, CredentialKind::Bearer]);
+        // A fingerprint that is not bytes is a damaged row, not a crash.
+        s.conn()
+            .execute(
+                "UPDATE credentials SET fingerprint = hex(fingerprint) WHERE kind = 'bearer'",
+                [],
+            )
+            .unwrap();
+        assert_eq!(s.credentials(app.id).unwrap_err().exit_code(), 6);
     }
 
     #[test]

@@ -89,7 +89,8 @@ const MIGRATIONS: &[&str] = &[
     // 8 bytes rather than 16 hex digits, and a bearer token without the 21
     // characters every bearer token starts with (crypto::token::BEARER_PREFIX).
     "
-    UPDATE credentials SET fingerprint = unhex(fingerprint) WHERE typeof(fingerprint) = 'text';
+    UPDATE credentials SET fingerprint = unhex(fingerprint)
+     WHERE typeof(fingerprint) = 'text' AND unhex(fingerprint) IS NOT NULL;
     UPDATE credentials SET key_value = substr(key_value, 22)
      WHERE kind = 'bearer' AND substr(key_value, 1, 21) = 'AAAAAAAAAAAAAAAAAAAAA';
     ",
@@ -205,13 +206,17 @@ mod tests {
              INSERT INTO credentials (app_id, kind, state, key_value, secret_value, fingerprint, created_at)
                VALUES (1, 'consumer', 'active', 'AAAAAAAAAAAAAAAAAAAAAAAAA', 's', '00ff10a0b0c0d0e0', 0),
                       (1, 'bearer', 'active', '{bearer}', NULL, '0123456789abcdef', 0),
-                      (1, 'access', 'revoked', NULL, NULL, 'fedcba9876543210', 0);"
+                      (1, 'access', 'revoked', NULL, NULL, 'fedcba9876543210', 0);
+             INSERT INTO apps (id, name, permissions, status, created_at, updated_at)
+               VALUES (2, 'b', 'read', 'active', 0, 0);
+             INSERT INTO credentials (app_id, kind, state, key_value, secret_value, fingerprint, created_at)
+               VALUES (2, 'bearer', 'invalidated', NULL, NULL, 'not hex at all!!', 0);"
         ))
         .unwrap();
         migrate(&c).unwrap();
         assert_eq!(version(&c).unwrap(), 4);
         let rows: Vec<(String, Option<String>, Vec<u8>)> = c
-            .prepare("SELECT kind, key_value, fingerprint FROM credentials ORDER BY kind")
+            .prepare("SELECT kind, key_value, fingerprint FROM credentials WHERE app_id = 1 ORDER BY kind")
             .unwrap()
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .unwrap()
@@ -236,6 +241,16 @@ mod tests {
             ),
         ];
         assert_eq!(rows, expected);
+        // A fingerprint that is not hex is left for `check` to report; a
+        // wiped bearer token stays wiped.
+        let other: (Option<String>, String) = c
+            .query_row(
+                "SELECT key_value, fingerprint FROM credentials WHERE app_id = 2",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(other, (None, "not hex at all!!".to_string()));
     }
 
     #[test]

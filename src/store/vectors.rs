@@ -125,7 +125,7 @@ fn generate() {
         Access::Write { lock_timeout },
     )
     .unwrap();
-    for i in 0..110 {
+    for i in 0..140 {
         let patch = AppPatch {
             description: Some(Some(format!("An app that fills the second chunk, {i}"))),
             ..AppPatch::default()
@@ -155,6 +155,7 @@ fn the_committed_sound_vectors_open_with_this_code() {
         "sound-schema-1.appctl",
         "sound-format-1.appctl",
         "sound-schema-2.appctl",
+        "sound-schema-3.appctl",
         "sound-two-chunks.appctl",
     ] {
         let bytes = std::fs::read(dir().join(name)).unwrap();
@@ -174,8 +175,8 @@ fn the_committed_sound_vectors_open_with_this_code() {
             // Written with schema 2; opened read-only, so not migrated.
             "sound-format-1.appctl" => (1, 2),
             "sound-schema-2.appctl" => (envelope::FORMAT_VERSION, 2),
-            // The others were written with schema 3.
-            _ => (envelope::FORMAT_VERSION, 3),
+            "sound-schema-3.appctl" => (envelope::FORMAT_VERSION, 3),
+            _ => (envelope::FORMAT_VERSION, super::schema::CURRENT),
         };
         assert_eq!(report.format_version, format, "{name}");
         assert_eq!(report.schema_version, schema, "{name}");

@@ -210,7 +210,7 @@ fn a_schema_2_store_reaches_the_current_schema_at_its_next_write_and_keeps_its_l
 #[test]
 fn a_schema_3_store_keeps_its_credentials_fingerprints_through_the_upgrade() {
     let env = Env::bare();
-    let run = old_store(&env, "sound.appctl");
+    let run = old_store(&env, "sound-schema-3.appctl");
     assert_eq!(run(&["--json", "check"])["schema_version"], 3);
     let fingerprints = |run: &dyn Fn(&[&str]) -> serde_json::Value| -> Vec<String> {
         run(&["--json", "keys", "list", "vector-app"])
