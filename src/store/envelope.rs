@@ -582,7 +582,9 @@ pub fn open_format_1(
 /// least [`HELPER_MIN_ITEMS`] chunks, up to [`MAX_THREADS`]` - 1` helper
 /// threads take items from the same queue as soon as they start. A helper
 /// that starts late (waking an idle CPU can take a millisecond on a virtual
-/// machine) finds less or nothing to do, instead of holding the others up.
+/// machine) finds less or nothing to do, instead of holding the others up;
+/// one that starts on the CPU of the thread that started it while there is
+/// work left moves to another CPU ([`move_off`]).
 fn in_parallel<T: Send, E: Send>(
     items: Vec<T>,
     work: impl Fn(T) -> Result<(), E> + Sync,
