@@ -274,7 +274,7 @@ mod tests {
         assert_eq!(a, fingerprint(&[1; 32], v));
         assert_ne!(a, fingerprint(&[2; 32], v));
         assert_ne!(a, fingerprint(&[1; 32], "abcdefghijklmnopqrstuvwxz"));
-        assert!(!v.contains(&super::super::hex(&a)));
+        assert!(!v.contains(&crate::crypto::hex(&a)));
     }
 
     #[test]
