@@ -70,18 +70,6 @@ fn stored_key(kind: CredentialKind, key: &str) -> Result<&str> {
     }
 }
 
-/// The key value that `stored`, read back for `kind`, stands for.
-fn full_key(kind: CredentialKind, stored: &str) -> zeroize::Zeroizing<String> {
-    let prefix = match kind {
-        CredentialKind::Bearer => token::BEARER_PREFIX,
-        CredentialKind::Consumer | CredentialKind::Access => "",
-    };
-    let mut key = zeroize::Zeroizing::new(String::with_capacity(prefix.len() + stored.len()));
-    key.push_str(prefix);
-    key.push_str(stored);
-    key
-}
-
 fn kind_label(kind: CredentialKind) -> &'static str {
     match kind {
         CredentialKind::Consumer => "API key and secret",
@@ -397,11 +385,9 @@ impl Store {
             Some((k, s)) => {
                 let k = zeroize::Zeroizing::new(k);
                 let s = zeroize::Zeroizing::new(s);
+                // Compared in the form kept: no copy of the secret is made.
                 k.as_deref()
-                    .map(|k| full_key(kind, k))
-                    .as_deref()
-                    .map(String::as_str)
-                    == Some(key)
+                    .is_some_and(|k| stored_key(kind, key).is_ok_and(|want| want == k))
                     && s.as_deref() == secret
             }
             None => false,
