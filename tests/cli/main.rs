@@ -9,6 +9,7 @@ mod keys;
 mod passphrase;
 mod performance;
 mod projects;
+mod pty;
 mod store_file;
 mod util;
 mod vectors;
