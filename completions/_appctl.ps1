@@ -52,6 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'appctl' -ScriptBlock {
             [CompletionResult]::new('--kdf-iterations', '--kdf-iterations', [CompletionResultType]::ParameterName, 'Argon2id iterations (at least 2)')
             [CompletionResult]::new('--kdf-parallelism', '--kdf-parallelism', [CompletionResultType]::ParameterName, 'Argon2id lanes')
             [CompletionResult]::new('--kdf-target-ms', '--kdf-target-ms', [CompletionResultType]::ParameterName, 'Choose memory (then iterations) so that unlocking takes about N ms on this machine')
+            [CompletionResult]::new('--env-prefix', '--env-prefix', [CompletionResultType]::ParameterName, 'With --env, start every variable''s name with PREFIX (such as DEMO_), so that several apps fit in one .env file; implies --env')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Print the new secrets as KEY=value lines, for `source` or a .env file')
@@ -207,6 +208,7 @@ Register-ArgumentCompleter -Native -CommandName 'appctl' -ScriptBlock {
             [CompletionResult]::new('--three-legged-oauth', '--three-legged-oauth', [CompletionResultType]::ParameterName, '3-legged OAuth ("sign in with"): needs a callback URL')
             [CompletionResult]::new('--request-email', '--request-email', [CompletionResultType]::ParameterName, 'Request the user''s email: needs terms and privacy URLs')
             [CompletionResult]::new('--permissions', '--permissions', [CompletionResultType]::ParameterName, 'Permission level of access tokens')
+            [CompletionResult]::new('--env-prefix', '--env-prefix', [CompletionResultType]::ParameterName, 'With --env, start every variable''s name with PREFIX (such as DEMO_), so that several apps fit in one .env file; implies --env')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Print the new secrets as KEY=value lines, for `source` or a .env file')
@@ -372,6 +374,7 @@ Register-ArgumentCompleter -Native -CommandName 'appctl' -ScriptBlock {
             break
         }
         'appctl;keys;create' {
+            [CompletionResult]::new('--env-prefix', '--env-prefix', [CompletionResultType]::ParameterName, 'With --env, start every variable''s name with PREFIX (such as DEMO_), so that several apps fit in one .env file; implies --env')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Print the new secrets as KEY=value lines, for `source` or a .env file')
@@ -383,6 +386,7 @@ Register-ArgumentCompleter -Native -CommandName 'appctl' -ScriptBlock {
             break
         }
         'appctl;keys;regenerate' {
+            [CompletionResult]::new('--env-prefix', '--env-prefix', [CompletionResultType]::ParameterName, 'With --env, start every variable''s name with PREFIX (such as DEMO_), so that several apps fit in one .env file; implies --env')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Print the new secrets as KEY=value lines, for `source` or a .env file')
@@ -502,6 +506,7 @@ Register-ArgumentCompleter -Native -CommandName 'appctl' -ScriptBlock {
             break
         }
         'appctl;recovery-key;regenerate' {
+            [CompletionResult]::new('--env-prefix', '--env-prefix', [CompletionResultType]::ParameterName, 'With --env, start every variable''s name with PREFIX (such as DEMO_), so that several apps fit in one .env file; implies --env')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Print the new secrets as KEY=value lines, for `source` or a .env file')

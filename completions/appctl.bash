@@ -337,7 +337,7 @@ _appctl() {
             return 0
             ;;
         appctl__subcmd__app__subcmd__create)
-            opts="-y -h --project --description --icon --website-url --callback-url --terms-url --privacy-url --organization-name --organization-url --use-case --three-legged-oauth --request-email --permissions --env --store --json --passphrase-file --yes --help"
+            opts="-y -h --project --description --icon --website-url --callback-url --terms-url --privacy-url --organization-name --organization-url --use-case --three-legged-oauth --request-email --permissions --env --env-prefix --store --json --passphrase-file --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,6 +393,10 @@ _appctl() {
                     ;;
                 --permissions)
                     COMPREPLY=($(compgen -W "read read-write read-write-dm" -- "${cur}"))
+                    return 0
+                    ;;
+                --env-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -1301,7 +1305,7 @@ _appctl() {
             return 0
             ;;
         appctl__subcmd__init)
-            opts="-y -h --owner --kdf-memory-mib --kdf-iterations --kdf-parallelism --kdf-target-ms --env --store --json --passphrase-file --yes --help"
+            opts="-y -h --owner --kdf-memory-mib --kdf-iterations --kdf-parallelism --kdf-target-ms --env --env-prefix --store --json --passphrase-file --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1324,6 +1328,10 @@ _appctl() {
                     return 0
                     ;;
                 --kdf-target-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1365,12 +1373,16 @@ _appctl() {
             return 0
             ;;
         appctl__subcmd__keys__subcmd__create)
-            opts="-y -h --env --store --json --passphrase-file --yes --help consumer bearer access"
+            opts="-y -h --env --env-prefix --store --json --passphrase-file --yes --help consumer bearer access"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --env-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1493,12 +1505,16 @@ _appctl() {
             return 0
             ;;
         appctl__subcmd__keys__subcmd__regenerate)
-            opts="-y -h --env --store --json --passphrase-file --yes --help consumer bearer access"
+            opts="-y -h --env --env-prefix --store --json --passphrase-file --yes --help consumer bearer access"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --env-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1991,12 +2007,16 @@ _appctl() {
             return 0
             ;;
         appctl__subcmd__recovery__subcmd__key__subcmd__regenerate)
-            opts="-y -h --env --store --json --passphrase-file --yes --help"
+            opts="-y -h --env --env-prefix --store --json --passphrase-file --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --env-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

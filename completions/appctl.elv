@@ -48,6 +48,7 @@ set edit:completion:arg-completer[appctl] = {|@words|
             cand --kdf-iterations 'Argon2id iterations (at least 2)'
             cand --kdf-parallelism 'Argon2id lanes'
             cand --kdf-target-ms 'Choose memory (then iterations) so that unlocking takes about N ms on this machine'
+            cand --env-prefix 'With --env, start every variable''s name with PREFIX (such as DEMO_), so that several apps fit in one .env file; implies --env'
             cand --store 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]'
             cand --passphrase-file 'Read the passphrase from the first line of FILE'
             cand --env 'Print the new secrets as KEY=value lines, for `source` or a .env file'
@@ -187,6 +188,7 @@ set edit:completion:arg-completer[appctl] = {|@words|
             cand --three-legged-oauth '3-legged OAuth ("sign in with"): needs a callback URL'
             cand --request-email 'Request the user''s email: needs terms and privacy URLs'
             cand --permissions 'Permission level of access tokens'
+            cand --env-prefix 'With --env, start every variable''s name with PREFIX (such as DEMO_), so that several apps fit in one .env file; implies --env'
             cand --store 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]'
             cand --passphrase-file 'Read the passphrase from the first line of FILE'
             cand --env 'Print the new secrets as KEY=value lines, for `source` or a .env file'
@@ -332,6 +334,7 @@ set edit:completion:arg-completer[appctl] = {|@words|
             cand --help 'Print help'
         }
         &'appctl;keys;create'= {
+            cand --env-prefix 'With --env, start every variable''s name with PREFIX (such as DEMO_), so that several apps fit in one .env file; implies --env'
             cand --store 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]'
             cand --passphrase-file 'Read the passphrase from the first line of FILE'
             cand --env 'Print the new secrets as KEY=value lines, for `source` or a .env file'
@@ -342,6 +345,7 @@ set edit:completion:arg-completer[appctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'appctl;keys;regenerate'= {
+            cand --env-prefix 'With --env, start every variable''s name with PREFIX (such as DEMO_), so that several apps fit in one .env file; implies --env'
             cand --store 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]'
             cand --passphrase-file 'Read the passphrase from the first line of FILE'
             cand --env 'Print the new secrets as KEY=value lines, for `source` or a .env file'
@@ -447,6 +451,7 @@ set edit:completion:arg-completer[appctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'appctl;recovery-key;regenerate'= {
+            cand --env-prefix 'With --env, start every variable''s name with PREFIX (such as DEMO_), so that several apps fit in one .env file; implies --env'
             cand --store 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]'
             cand --passphrase-file 'Read the passphrase from the first line of FILE'
             cand --env 'Print the new secrets as KEY=value lines, for `source` or a .env file'

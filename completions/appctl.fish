@@ -49,6 +49,7 @@ complete -c appctl -n "__fish_appctl_using_subcommand init" -l kdf-memory-mib -d
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l kdf-iterations -d 'Argon2id iterations (at least 2)' -r
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l kdf-parallelism -d 'Argon2id lanes' -r
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l kdf-target-ms -d 'Choose memory (then iterations) so that unlocking takes about N ms on this machine' -r
+complete -c appctl -n "__fish_appctl_using_subcommand init" -l env-prefix -d 'With --env, start every variable\'s name with PREFIX (such as DEMO_), so that several apps fit in one .env file; implies --env' -r
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l store -d 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]' -r -F
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
 complete -c appctl -n "__fish_appctl_using_subcommand init" -l env -d 'Print the new secrets as KEY=value lines, for `source` or a .env file'
@@ -146,6 +147,7 @@ off\t'Turn off'"
 complete -c appctl -n "__fish_appctl_using_subcommand app; and __fish_seen_subcommand_from create" -l permissions -d 'Permission level of access tokens' -r -f -a "read\t'Read only (the default)'
 read-write\t'Read and write'
 read-write-dm\t'Read, write and direct messages'"
+complete -c appctl -n "__fish_appctl_using_subcommand app; and __fish_seen_subcommand_from create" -l env-prefix -d 'With --env, start every variable\'s name with PREFIX (such as DEMO_), so that several apps fit in one .env file; implies --env' -r
 complete -c appctl -n "__fish_appctl_using_subcommand app; and __fish_seen_subcommand_from create" -l store -d 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]' -r -F
 complete -c appctl -n "__fish_appctl_using_subcommand app; and __fish_seen_subcommand_from create" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
 complete -c appctl -n "__fish_appctl_using_subcommand app; and __fish_seen_subcommand_from create" -l env -d 'Print the new secrets as KEY=value lines, for `source` or a .env file'
@@ -235,12 +237,14 @@ complete -c appctl -n "__fish_appctl_using_subcommand keys; and __fish_seen_subc
 complete -c appctl -n "__fish_appctl_using_subcommand keys; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
 complete -c appctl -n "__fish_appctl_using_subcommand keys; and __fish_seen_subcommand_from list" -s y -l yes -d 'Confirm destructive actions without asking'
 complete -c appctl -n "__fish_appctl_using_subcommand keys; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c appctl -n "__fish_appctl_using_subcommand keys; and __fish_seen_subcommand_from create" -l env-prefix -d 'With --env, start every variable\'s name with PREFIX (such as DEMO_), so that several apps fit in one .env file; implies --env' -r
 complete -c appctl -n "__fish_appctl_using_subcommand keys; and __fish_seen_subcommand_from create" -l store -d 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]' -r -F
 complete -c appctl -n "__fish_appctl_using_subcommand keys; and __fish_seen_subcommand_from create" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
 complete -c appctl -n "__fish_appctl_using_subcommand keys; and __fish_seen_subcommand_from create" -l env -d 'Print the new secrets as KEY=value lines, for `source` or a .env file'
 complete -c appctl -n "__fish_appctl_using_subcommand keys; and __fish_seen_subcommand_from create" -l json -d 'Print one JSON document on stdout (errors as JSON on stderr)'
 complete -c appctl -n "__fish_appctl_using_subcommand keys; and __fish_seen_subcommand_from create" -s y -l yes -d 'Confirm destructive actions without asking'
 complete -c appctl -n "__fish_appctl_using_subcommand keys; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c appctl -n "__fish_appctl_using_subcommand keys; and __fish_seen_subcommand_from regenerate" -l env-prefix -d 'With --env, start every variable\'s name with PREFIX (such as DEMO_), so that several apps fit in one .env file; implies --env' -r
 complete -c appctl -n "__fish_appctl_using_subcommand keys; and __fish_seen_subcommand_from regenerate" -l store -d 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]' -r -F
 complete -c appctl -n "__fish_appctl_using_subcommand keys; and __fish_seen_subcommand_from regenerate" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
 complete -c appctl -n "__fish_appctl_using_subcommand keys; and __fish_seen_subcommand_from regenerate" -l env -d 'Print the new secrets as KEY=value lines, for `source` or a .env file'
@@ -302,6 +306,7 @@ complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and not __fi
 complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and not __fish_seen_subcommand_from regenerate help" -s h -l help -d 'Print help'
 complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and not __fish_seen_subcommand_from regenerate help" -f -a "regenerate" -d 'Replace the recovery key; prints the new one once'
 complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and not __fish_seen_subcommand_from regenerate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and __fish_seen_subcommand_from regenerate" -l env-prefix -d 'With --env, start every variable\'s name with PREFIX (such as DEMO_), so that several apps fit in one .env file; implies --env' -r
 complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and __fish_seen_subcommand_from regenerate" -l store -d 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]' -r -F
 complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and __fish_seen_subcommand_from regenerate" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
 complete -c appctl -n "__fish_appctl_using_subcommand recovery-key; and __fish_seen_subcommand_from regenerate" -l env -d 'Print the new secrets as KEY=value lines, for `source` or a .env file'

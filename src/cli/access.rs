@@ -160,7 +160,7 @@ pub(super) fn recover(ctx: &Ctx, a: RecoverArgs) -> Result<()> {
 pub(super) fn recovery_key(ctx: &Ctx, c: RecoveryKeyCommand) -> Result<()> {
     match c {
         RecoveryKeyCommand::Regenerate { secrets } => {
-            super::keys::check_secret_flags(ctx, &secrets)?;
+            let format = super::input::secret_format(ctx.json, &secrets)?;
             let mut store = ctx.open_with_passphrase(ctx.write_access())?;
             let key = with_spinner("Deriving the key", || store.set_recovery_slot())?;
             store.record(
@@ -176,9 +176,8 @@ pub(super) fn recovery_key(ctx: &Ctx, c: RecoveryKeyCommand) -> Result<()> {
                 recovery_key: Some(key),
                 ..IssuedSecrets::default()
             };
-            output::print_secrets(
-                ctx.json,
-                secrets.env,
+            super::render::print_secrets(
+                format,
                 json!({ "store": store.path().display().to_string() }),
                 "Made a new recovery key; the old one no longer opens the store.",
                 &made,

@@ -45,6 +45,8 @@ pub struct Cli {
 }
 
 /// The commands of appctl.
+// Parsed once per process: the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new store (never overwrites one)
@@ -373,6 +375,10 @@ pub struct SecretOutput {
     /// Print the new secrets as KEY=value lines, for `source` or a .env file
     #[arg(long)]
     pub env: bool,
+    /// With --env, start every variable's name with PREFIX (such as DEMO_), so
+    /// that several apps fit in one .env file; implies --env
+    #[arg(long, value_name = "PREFIX")]
+    pub env_prefix: Option<String>,
 }
 
 /// `keys` subcommands.

@@ -5,10 +5,12 @@
 mod access;
 mod app;
 mod args;
+mod input;
 mod keys;
 mod output;
 mod passphrase;
 mod project;
+mod render;
 mod store_cmds;
 
 pub use args::{Cli, Command};

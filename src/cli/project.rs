@@ -2,28 +2,13 @@
 
 use super::Ctx;
 use super::args::{ProjectCommand, ProjectFields};
-use super::output::{self, project_json};
+use super::input::{find_project, optional, text};
+use super::output;
+use super::render::{self, project_json};
 use crate::error::{Error, Kind, Result};
+use crate::model::Environment;
 use crate::model::validate::{self, TEXT_MAX};
-use crate::model::{Environment, Project};
-use crate::store::{AppFilter, DeleteMode, ProjectPatch, Store};
-use std::ffi::OsStr;
-
-/// Reads a text flag: valid UTF-8, no control characters.
-pub(super) fn text(field: &str, v: &OsStr) -> Result<String> {
-    validate::text(field, v)
-}
-
-/// Reads an optional text flag where an empty value clears the field.
-pub(super) fn optional(
-    field: &str,
-    v: Option<&OsStr>,
-    min: usize,
-    max: usize,
-) -> Result<Option<Option<String>>> {
-    v.map(|v| validate::optional_text(field, &text(field, v)?, min, max))
-        .transpose()
-}
+use crate::store::{AppFilter, DeleteMode, ProjectPatch};
 
 struct Fields {
     description: Option<Option<String>>,
@@ -37,10 +22,6 @@ fn fields(f: &ProjectFields) -> Result<Fields> {
         use_case: optional("use case", f.use_case.as_deref(), 0, TEXT_MAX)?,
         environment: f.environment,
     })
-}
-
-pub(super) fn find(store: &Store, key: &OsStr) -> Result<Project> {
-    store.find_project(&text("project", key)?)
 }
 
 pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
@@ -74,7 +55,8 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
                 let v: Vec<_> = projects.iter().map(|p| project_json(p, None)).collect();
                 return output::print_json(&v);
             }
-            let mut t = output::table(&["ID", "Name", "Environment", "Apps", "Description"]);
+            let mut t =
+                output::table(&["ID", "Name", "Environment", "Apps", "Description"]).wrap(&[1, 4]);
             for (p, n) in projects.iter().zip(counts) {
                 t.add_row(vec![
                     p.id.to_string(),
@@ -88,13 +70,13 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
         }
         ProjectCommand::Show { project } => {
             let store = ctx.open_read()?;
-            let p = find(&store, &project)?;
+            let p = find_project(&store, &project)?;
             if ctx.json {
                 let apps = store.apps(AppFilter::Project(p.id))?;
-                let apps = super::app::apps_json(&store, &apps)?;
+                let apps = render::apps_json(&store, &apps)?;
                 return output::print_json(&project_json(&p, Some(apps)));
             }
-            let mut t = output::table(&["Field", "Value"]);
+            let mut t = output::table(&["Field", "Value"]).wrap(&[1]);
             t.add_row(vec!["ID".to_string(), p.id.to_string()]);
             t.add_row(vec!["Name".to_string(), p.name.clone()]);
             t.add_row(vec!["Environment".to_string(), p.environment.to_string()]);
@@ -109,7 +91,7 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
             t.add_row(vec!["Created".to_string(), output::time(p.created_at)]);
             t.add_row(vec!["Updated".to_string(), output::time(p.updated_at)]);
             output::print_table(&t)?;
-            super::app::print_app_table(&store.app_summaries(AppFilter::Project(p.id))?)
+            render::print_app_table(&store.app_summaries(AppFilter::Project(p.id))?)
         }
         ProjectCommand::Update {
             project,
@@ -135,7 +117,7 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
                     .with_hint("pass --name, --description, --use-case or --environment"));
             }
             let mut store = ctx.open_write()?;
-            let p = find(&store, &project)?;
+            let p = find_project(&store, &project)?;
             let (p, changed) = store.update_project(p.id, &patch)?;
             store.save()?;
             if ctx.json {
@@ -162,7 +144,7 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
             };
             ctx.ensure_can_confirm(&format!("delete project {}", project.to_string_lossy()))?;
             let mut store = ctx.open_write()?;
-            let p = find(&store, &project)?;
+            let p = find_project(&store, &project)?;
             let n = store.app_count(AppFilter::Project(p.id))?;
             if n > 0 && mode == DeleteMode::Refuse {
                 // Let the store give the error (it explains the flags).

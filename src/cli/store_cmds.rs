@@ -1,11 +1,11 @@
 //! Commands about the store as a whole: `init`, `dashboard`, `log`.
 
 use super::Ctx;
-use super::app::{apps_json, status_tag};
 use super::args::{BackupArgs, InitArgs, LogArgs};
-use super::output::{self, event_json, project_json};
+use super::input::{self, text};
+use super::output;
 use super::passphrase::{self, Purpose};
-use super::project::text;
+use super::render::{self, SecretFormat, apps_json, event_json, project_json, status_tag};
 use crate::crypto::kdf::{self, KdfParams};
 use crate::error::Kind;
 use crate::error::{Error, Result};
@@ -22,7 +22,7 @@ fn default_handle() -> String {
 }
 
 pub(super) fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
-    super::keys::check_secret_flags(ctx, &a.secrets)?;
+    let format = input::secret_format(ctx.json, &a.secrets)?;
     let handle = match &a.owner {
         Some(h) => validate::handle(&text("owner handle", h)?)?,
         None => default_handle(),
@@ -87,7 +87,7 @@ pub(super) fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
                 "calibrated_ms": calibrated.map(|d| d.as_millis() as u64),
             },
         });
-        return output::print_secrets(true, false, doc, "", &made);
+        return render::print_secrets(SecretFormat::Json, doc, "", &made);
     }
     let measured = calibrated.map_or(String::new(), |d| {
         format!(" (about {} ms here)", d.as_millis())
@@ -102,10 +102,10 @@ pub(super) fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
         params.iterations,
         params.parallelism
     );
-    if a.secrets.env {
+    if format != SecretFormat::Lines {
         output::note(&heading);
     }
-    output::print_secrets(false, a.secrets.env, json!({}), &heading, &made)
+    render::print_secrets(format, json!({}), &heading, &made)
 }
 
 pub(super) fn dashboard(ctx: &Ctx) -> Result<()> {
@@ -115,8 +115,8 @@ pub(super) fn dashboard(ctx: &Ctx) -> Result<()> {
     if ctx.json {
         #[derive(serde::Serialize)]
         struct Dashboard<'a> {
-            projects: Vec<output::ProjectJson<'a>>,
-            standalone_apps: Vec<output::AppJson<'a>>,
+            projects: Vec<render::ProjectJson<'a>>,
+            standalone_apps: Vec<render::AppJson<'a>>,
         }
         let project_apps = projects
             .iter()
@@ -132,26 +132,21 @@ pub(super) fn dashboard(ctx: &Ctx) -> Result<()> {
             standalone_apps,
         });
     }
+    // A heading for people; a script reading the rows wants only the table.
     let owner = store.owner()?;
-    output::stdout(&format!(
-        "@{} · {} project(s) · store {}\n",
-        owner.handle,
-        projects.len(),
-        store.path().display()
-    ))?;
-    let mut t = output::table(&[
-        "Project",
-        "App ID",
-        "App",
-        "Status",
-        "Permissions",
-        "Credentials",
-    ]);
-    // The credentials' metadata, as `app show` gives it, below the overview.
-    let mut header = vec!["App ID"];
-    header.extend(super::keys::CREDENTIAL_COLUMNS);
-    let mut creds_table = output::table(&header);
-    let mut add = |project: String, apps: Vec<crate::model::App>| -> Result<()> {
+    if output::to_terminal() {
+        output::stdout(&format!(
+            "@{} · {} project(s) · store {}\n",
+            owner.handle,
+            projects.len(),
+            store.path().display()
+        ))?;
+    }
+    // One table: a project's apps below it, standalone apps last. The
+    // credentials are in `keys list` and `app show`: a column of them would
+    // not leave room at 80 columns for the names.
+    let mut t = output::table(&["Project", "App ID", "App", "Status", "Permissions"]).wrap(&[0, 2]);
+    let mut add = |project: String, apps: Vec<crate::model::App>| {
         if apps.is_empty() {
             t.add_row(vec![
                 project.clone(),
@@ -159,45 +154,28 @@ pub(super) fn dashboard(ctx: &Ctx) -> Result<()> {
                 "(no apps)".into(),
                 String::new(),
                 String::new(),
-                String::new(),
             ]);
         }
         for a in apps {
-            let creds = store.credentials(a.id)?;
-            let summary: Vec<String> = creds
-                .iter()
-                .map(|c| format!("{} {}", c.kind, c.display_state()))
-                .collect();
-            for c in &creds {
-                let mut row = vec![a.id.to_string()];
-                row.extend(super::keys::credential_cells(&a, c));
-                creds_table.add_row(row);
-            }
             t.add_row(vec![
                 project.clone(),
                 a.id.to_string(),
                 a.name.clone(),
                 status_tag(a.status),
                 a.details.permissions.to_string(),
-                summary.join(", "),
             ]);
         }
-        Ok(())
     };
     for p in &projects {
         add(
-            format!("{} ({}, {})", p.name, p.id, p.environment),
+            format!("{} ({})", p.name, p.id),
             store.apps(AppFilter::Project(p.id))?,
-        )?;
+        );
     }
     if !standalone.is_empty() {
-        add("(standalone)".into(), standalone)?;
+        add("(standalone)".into(), standalone);
     }
-    output::print_table(&t)?;
-    if creds_table.row_count() > 0 {
-        output::print_table(&creds_table)?;
-    }
-    Ok(())
+    output::print_table(&t)
 }
 
 pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
@@ -218,7 +196,7 @@ pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
         let v: Vec<_> = events.iter().map(event_json).collect();
         return output::print_json(&v);
     }
-    let mut t = output::table(&["#", "Time", "Action", "Target", "Detail"]);
+    let mut t = output::table(&["#", "Time", "Action", "Target", "Detail"]).wrap(&[3, 4]);
     for e in &events {
         let target = match (&e.target_id, &e.target_name) {
             (Some(id), Some(n)) => format!("{} {id} ({n})", e.target_kind),
@@ -292,7 +270,7 @@ pub(super) fn check(ctx: &Ctx) -> Result<()> {
             "warnings": warnings,
         }))?;
     } else {
-        let mut t = output::table(&["Check", "Result"]);
+        let mut t = output::table(&["Check", "Result"]).wrap(&[1]);
         t.add_row(vec![
             "Store".to_string(),
             store.path().display().to_string(),

@@ -52,7 +52,7 @@ fn human_output_warns_on_stderr_that_secrets_are_shown_once() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stdout.contains("api key") && stdout.contains("bearer token"),
+        stdout.contains("\nAPI key: ") && stdout.contains("\nBearer token: "),
         "{stdout}"
     );
     assert!(stderr.contains("only this once"), "{stderr}");
@@ -420,7 +420,7 @@ fn no_secret_is_ever_shown_twice() {
     take(&env.json(&["keys", "regenerate", "C", "access"]));
     env.ok(&["app", "update", "B", "--permissions", "read-write-dm"]);
     take(&env.json(&["keys", "regenerate", "B", "access"]));
-    // Secrets shown as a table and as KEY=value lines count too.
+    // Secrets shown as `Label: value` lines and as KEY=value lines count too.
     let table = env.ok(&["keys", "regenerate", "C", "consumer"]);
     let env_lines = env.ok(&["keys", "regenerate", "A", "access", "--env"]);
     for line in env_lines.lines().filter(|l| !l.starts_with("APP_ID=")) {
@@ -428,8 +428,8 @@ fn no_secret_is_ever_shown_twice() {
     }
     let table_values: Vec<String> = table
         .lines()
-        .filter(|l| l.contains("api key") || l.contains("api secret"))
-        .map(|l| l.split('|').nth(2).unwrap().trim().to_string())
+        .filter(|l| l.starts_with("API key:") || l.starts_with("API secret:"))
+        .map(|l| l.split_once(':').unwrap().1.trim().to_string())
         .collect();
     assert_eq!(table_values.len(), 2, "{table}");
     secrets.extend(table_values);

@@ -6,6 +6,7 @@ mod apps;
 mod durability;
 mod hostile;
 mod keys;
+mod output;
 mod passphrase;
 mod performance;
 mod projects;
