@@ -78,6 +78,19 @@ fn kind_label(kind: CredentialKind) -> &'static str {
     }
 }
 
+/// The error for a credential that was never made: `keys regenerate` and
+/// `keys revoke` both say it the same way, as not found (exit 3).
+fn never_made(app: &App, kind: CredentialKind, verb: &str) -> Error {
+    Error::not_found(format!(
+        "app {} ({:?}) has no {kind} credential to {verb}",
+        app.id, app.name
+    ))
+    .with_hint(format!(
+        "make one with `appctl keys create {} {kind}`",
+        app.id
+    ))
+}
+
 impl Store {
     /// Marks the app's active access token stale: its permissions changed.
     pub(crate) fn mark_access_stale(&self, app_id: i64) -> Result<()> {
@@ -294,15 +307,7 @@ impl Store {
     pub fn regenerate_credential(&self, app: &App, kind: CredentialKind) -> Result<IssuedSecrets> {
         Self::refuse_if_suspended(app, "regenerated")?;
         if self.credential(app.id, kind)?.is_none() {
-            return Err(Error::not_found(format!(
-                "app {:?} has no {} yet",
-                app.name,
-                kind_label(kind)
-            ))
-            .with_hint(format!(
-                "make one with `appctl keys create {} {kind}`",
-                app.id
-            )));
+            return Err(never_made(app, kind, "regenerate"));
         }
         self.require_active_dependency(app, kind)?;
         let invalidated = self.invalidate_dependents(app, kind)?;
@@ -331,15 +336,21 @@ impl Store {
         app: &App,
         kind: CredentialKind,
     ) -> Result<Vec<CredentialKind>> {
-        let active = self
-            .credential(app.id, kind)?
-            .is_some_and(|c| c.state == CredentialState::Active);
-        if !active {
-            return Err(Error::conflict(format!(
-                "app {:?} has no active {} to revoke",
-                app.name,
-                kind_label(kind)
-            )));
+        match self.credential(app.id, kind)?.map(|c| c.state) {
+            None => return Err(never_made(app, kind, "revoke")),
+            Some(CredentialState::Active) => {}
+            // It exists but is already unusable: a precondition, not a
+            // missing object, as `keys create` of an active one is.
+            Some(state) => {
+                return Err(Error::conflict(format!(
+                    "the {kind} credential of app {} ({:?}) is already {state}",
+                    app.id, app.name
+                ))
+                .with_hint(format!(
+                    "make a new one with `appctl keys create {} {kind}`",
+                    app.id
+                )));
+            }
         }
         let invalidated = self.invalidate_dependents(app, kind)?;
         self.conn().execute(
@@ -525,6 +536,31 @@ mod tests {
                 .exit_code(),
             4
         );
+    }
+
+    #[test]
+    fn a_credential_never_made_is_not_found_for_revoke_and_regenerate() {
+        let d = tempfile::tempdir().unwrap();
+        let s = new_store(d.path());
+        let (app, _) = s.create_app("a1", None, &AppPatch::default()).unwrap();
+        let revoke = s
+            .revoke_credential(&app, CredentialKind::Access)
+            .unwrap_err();
+        let regenerate = s
+            .regenerate_credential(&app, CredentialKind::Access)
+            .map(|_| ())
+            .unwrap_err();
+        for (e, verb) in [(revoke, "revoke"), (regenerate, "regenerate")] {
+            assert_eq!(e.exit_code(), 3, "{e}");
+            assert_eq!(
+                e.message(),
+                format!("app {} (\"a1\") has no access credential to {verb}", app.id)
+            );
+            assert_eq!(
+                e.hint(),
+                Some(format!("make one with `appctl keys create {} access`", app.id).as_str())
+            );
+        }
     }
 
     #[test]

@@ -217,6 +217,46 @@ fn suspended_apps_get_no_new_credentials_until_reinstated() {
 }
 
 #[test]
+fn revoking_and_regenerating_a_credential_never_made_are_both_not_found() {
+    let env = Env::new();
+    let id = env.app("A");
+    let before = env.store_bytes();
+    for verb in ["revoke", "regenerate"] {
+        let err = env.fails(&["--yes", "keys", verb, "A", "access"], 3);
+        assert!(
+            err.starts_with(&format!(
+                "error: app {id} (\"A\") has no access credential to {verb}\n"
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!(
+                "hint: make one with `appctl keys create {id} access`"
+            )),
+            "{err}"
+        );
+        let v = env.run(&["--json", "--yes", "keys", verb, "A", "access"]);
+        assert_eq!(v.status.code(), Some(3));
+        let doc: serde_json::Value = serde_json::from_slice(&v.stderr).unwrap();
+        assert_eq!(doc["error"]["kind"], "not_found");
+    }
+    assert_eq!(env.store_bytes(), before);
+    // One that exists but is already unusable is a precondition (exit 4)
+    // for revoke, and regenerate makes it anew.
+    env.ok(&["keys", "create", "A", "access"]);
+    env.ok(&["--yes", "keys", "revoke", "A", "access"]);
+    let err = env.fails(&["--yes", "keys", "revoke", "A", "access"], 4);
+    assert!(err.contains("is already revoked"), "{err}");
+    assert!(
+        err.contains(&format!("appctl keys create {id} access")),
+        "{err}"
+    );
+    env.ok(&["keys", "regenerate", "A", "consumer"]);
+    let err = env.fails(&["--yes", "keys", "revoke", "A", "bearer"], 4);
+    assert!(err.contains("is already invalidated"), "{err}");
+}
+
+#[test]
 fn unknown_kind_or_app() {
     let env = Env::new();
     env.app("A");
