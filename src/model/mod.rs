@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod credential;
+pub mod suggest;
 pub mod validate;
 
 pub use app::{App, AppDetails, AppPatch, AppSummary, Icon, IconFormat};

@@ -4,6 +4,7 @@ use super::{IssuedSecrets, Store, now};
 use crate::error::{Error, Result};
 use crate::model::{
     App, AppDetails, AppPatch, AppSummary, CredentialKind, Icon, IconFormat, Permissions, Status,
+    suggest,
 };
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -176,7 +177,8 @@ impl Store {
         if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
             return match key.parse() {
                 Ok(id) => self.app(id),
-                Err(_) => Err(Error::not_found(format!("no app with ID {key}"))),
+                Err(_) => Err(Error::not_found(format!("no app with ID {key}"))
+                    .with_hint("list apps with `appctl app list`")),
             };
         }
         self.conn()
@@ -186,10 +188,23 @@ impl Store {
                 from_row,
             )
             .optional()?
-            .ok_or_else(|| {
-                Error::not_found(format!("no app named {key:?}"))
-                    .with_hint("list apps with `appctl app list`")
-            })
+            .map_or_else(|| Err(self.unknown_app(key)), Ok)
+    }
+
+    /// The error for an app name that matches none: one query of every name
+    /// to find the one most likely meant.
+    fn unknown_app(&self, key: &str) -> Error {
+        match self.app_names() {
+            Ok(known) => suggest::unknown_name("app", key, &known, "appctl app list"),
+            Err(e) => e,
+        }
+    }
+
+    /// The ID and name of every app.
+    fn app_names(&self) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.conn().prepare("SELECT id, name FROM apps")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Apps matching `filter`, by ID.

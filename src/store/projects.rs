@@ -2,7 +2,7 @@
 
 use super::{Store, now};
 use crate::error::{Error, Result};
-use crate::model::{Environment, Project};
+use crate::model::{Environment, Project, suggest};
 use rusqlite::{OptionalExtension, Row, params};
 
 /// What to do with a project's apps when it is deleted.
@@ -108,7 +108,8 @@ impl Store {
         if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
             return match key.parse() {
                 Ok(id) => self.project(id),
-                Err(_) => Err(Error::not_found(format!("no project with ID {key}"))),
+                Err(_) => Err(Error::not_found(format!("no project with ID {key}"))
+                    .with_hint("list projects with `appctl project list`")),
             };
         }
         self.conn()
@@ -118,10 +119,21 @@ impl Store {
                 from_row,
             )
             .optional()?
-            .ok_or_else(|| {
-                Error::not_found(format!("no project named {key:?}"))
-                    .with_hint("list projects with `appctl project list`")
-            })
+            .map_or_else(|| Err(self.unknown_project(key)), Ok)
+    }
+
+    /// The error for a project name that matches none, with the one most
+    /// likely meant.
+    fn unknown_project(&self, key: &str) -> Error {
+        let known = || -> Result<Vec<(i64, String)>> {
+            let mut stmt = self.conn().prepare("SELECT id, name FROM projects")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        match known() {
+            Ok(known) => suggest::unknown_name("project", key, &known, "appctl project list"),
+            Err(e) => e,
+        }
     }
 
     /// All projects, by ID.

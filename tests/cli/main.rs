@@ -5,6 +5,7 @@ mod access;
 mod apps;
 mod durability;
 mod hostile;
+mod input;
 mod keys;
 mod output;
 mod passphrase;
