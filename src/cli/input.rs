@@ -31,12 +31,12 @@ pub fn optional(
 
 /// The app that an APP argument (an ID or an exact name) names.
 pub fn find_app(store: &Store, key: &OsStr) -> Result<App> {
-    store.find_app(&text("app", key)?)
+    store.find_app(&text("app name or ID", key)?)
 }
 
 /// The project that a PROJECT argument (an ID or an exact name) names.
 pub fn find_project(store: &Store, key: &OsStr) -> Result<Project> {
-    store.find_project(&text("project", key)?)
+    store.find_project(&text("project name or ID", key)?)
 }
 
 fn url(field: &str, v: Option<&OsStr>) -> Result<Option<Option<String>>> {

@@ -183,7 +183,7 @@ pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<()> {
     let app_id = match &a.app {
         None => None,
         Some(key) => {
-            let key = text("app", key)?;
+            let key = text("app name or ID", key)?;
             match key.parse::<i64>() {
                 // An ID also finds the events of a deleted app.
                 Ok(id) if key.bytes().all(|b| b.is_ascii_digit()) => Some(id),

@@ -3,6 +3,8 @@
 //! `Invalid` (exit 9) whose message names the field and the rule.
 
 use crate::error::{Error, Result};
+use icu_properties::CodePointMapData;
+use icu_properties::props::GeneralCategory;
 use std::ffi::OsStr;
 use url::Url;
 
@@ -61,7 +63,8 @@ const FORBIDDEN_CALLBACK_SCHEMES: &[&str] = &[
     "wss",
 ];
 
-/// Converts a command-line value to text, refusing invalid UTF-8 and control characters.
+/// Converts a command-line value to text, refusing invalid UTF-8 and
+/// characters that cannot be seen or that change the text's direction.
 pub fn text(field: &str, value: &OsStr) -> Result<String> {
     let Some(s) = value.to_str() else {
         return Err(Error::invalid(format!("{field} is not valid UTF-8")));
@@ -70,14 +73,86 @@ pub fn text(field: &str, value: &OsStr) -> Result<String> {
     Ok(s.to_string())
 }
 
-fn check_chars(field: &str, s: &str) -> Result<()> {
-    if s.chars().any(char::is_control) {
-        return Err(Error::invalid(format!(
-            "{field} contains a control character (such as a newline or tab)"
-        ))
-        .with_hint("use plain single-line text"));
+/// The first character of `s` that a reader cannot see or that changes the
+/// direction of what follows: general category Cc (controls), Cf (format:
+/// zero-width characters, bidi embeddings, overrides and isolates, the byte
+/// order mark, the soft hyphen), Zl or Zp (line and paragraph separators).
+/// Two names differing only in such characters look the same, and a bidi
+/// override makes text read differently from how it is stored.
+fn hidden_char(s: &str) -> Option<(char, GeneralCategory)> {
+    if s.is_ascii() {
+        return s
+            .chars()
+            .find(char::is_ascii_control)
+            .map(|c| (c, GeneralCategory::Control));
     }
-    Ok(())
+    let categories = CodePointMapData::<GeneralCategory>::new();
+    s.chars().find_map(|c| {
+        let gc = categories.get(c);
+        matches!(
+            gc,
+            GeneralCategory::Control
+                | GeneralCategory::Format
+                | GeneralCategory::LineSeparator
+                | GeneralCategory::ParagraphSeparator
+        )
+        .then_some((c, gc))
+    })
+}
+
+/// Names of the hidden characters most often met, to say which one it was;
+/// the others are shown by code point alone.
+fn char_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\0' => "NULL",
+        '\t' => "CHARACTER TABULATION",
+        '\n' => "LINE FEED",
+        '\r' => "CARRIAGE RETURN",
+        '\u{1b}' => "ESCAPE",
+        '\u{7f}' => "DELETE",
+        '\u{85}' => "NEXT LINE",
+        '\u{ad}' => "SOFT HYPHEN",
+        '\u{61c}' => "ARABIC LETTER MARK",
+        '\u{180e}' => "MONGOLIAN VOWEL SEPARATOR",
+        '\u{200b}' => "ZERO WIDTH SPACE",
+        '\u{200c}' => "ZERO WIDTH NON-JOINER",
+        '\u{200d}' => "ZERO WIDTH JOINER",
+        '\u{200e}' => "LEFT-TO-RIGHT MARK",
+        '\u{200f}' => "RIGHT-TO-LEFT MARK",
+        '\u{2028}' => "LINE SEPARATOR",
+        '\u{2029}' => "PARAGRAPH SEPARATOR",
+        '\u{202a}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202b}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202c}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202d}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202e}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2060}' => "WORD JOINER",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        '\u{feff}' => "ZERO WIDTH NO-BREAK SPACE",
+        _ => return None,
+    })
+}
+
+fn check_chars(field: &str, s: &str) -> Result<()> {
+    let Some((c, gc)) = hidden_char(s) else {
+        return Ok(());
+    };
+    let mut point = format!("U+{:04X}", u32::from(c));
+    if let Some(name) = char_name(c) {
+        point.push_str(&format!(" ({name})"));
+    }
+    Err(if gc == GeneralCategory::Control {
+        Error::invalid(format!("the {field} contains {point}, a control character"))
+            .with_hint("use plain single-line text")
+    } else {
+        Error::invalid(format!(
+            "the {field} contains {point}, an invisible or direction-changing character"
+        ))
+        .with_hint("retype the value without it")
+    })
 }
 
 fn check_len(field: &str, s: &str, min: usize, max: usize) -> Result<()> {
@@ -289,6 +364,90 @@ mod tests {
         }
         assert!(project_name(&"p".repeat(64)).is_ok());
         assert!(project_name(&"p".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn invisible_and_direction_changing_characters_are_refused_in_every_text() {
+        let hidden = [
+            ('\u{0}', "U+0000 (NULL), a control character"),
+            ('\u{85}', "U+0085 (NEXT LINE), a control character"),
+            ('\u{9f}', "U+009F, a control character"),
+            ('\u{ad}', "U+00AD (SOFT HYPHEN), an invisible"),
+            ('\u{200b}', "U+200B (ZERO WIDTH SPACE), an invisible"),
+            ('\u{200d}', "U+200D (ZERO WIDTH JOINER), an invisible"),
+            ('\u{200e}', "U+200E (LEFT-TO-RIGHT MARK), an invisible"),
+            ('\u{202a}', "U+202A (LEFT-TO-RIGHT EMBEDDING), an invisible"),
+            ('\u{202e}', "U+202E (RIGHT-TO-LEFT OVERRIDE), an invisible"),
+            ('\u{2066}', "U+2066 (LEFT-TO-RIGHT ISOLATE), an invisible"),
+            ('\u{2069}', "U+2069 (POP DIRECTIONAL ISOLATE), an invisible"),
+            ('\u{2028}', "U+2028 (LINE SEPARATOR), an invisible"),
+            ('\u{2029}', "U+2029 (PARAGRAPH SEPARATOR), an invisible"),
+            (
+                '\u{feff}',
+                "U+FEFF (ZERO WIDTH NO-BREAK SPACE), an invisible",
+            ),
+            ('\u{2064}', "U+2064, an invisible"),
+            ('\u{e0001}', "U+E0001, an invisible"),
+        ];
+        type Check = fn(&str) -> Result<()>;
+        let checks: [(&str, Check); 7] = [
+            ("app name", |v| app_name(v).map(drop)),
+            ("project name", |v| project_name(v).map(drop)),
+            ("description", |v| {
+                optional_text("description", v, 10, 200).map(drop)
+            }),
+            ("reason", |v| required_text("reason", v, 200).map(drop)),
+            ("website URL", |v| web_url("website URL", v).map(drop)),
+            ("callback URL", |v| callback_url(v).map(drop)),
+            ("use case", |v| text("use case", OsStr::new(v)).map(drop)),
+        ];
+        for (c, said) in hidden {
+            for (field, check) in checks {
+                let value = if field.ends_with("URL") {
+                    format!("https://example.com/a{c}b")
+                } else {
+                    format!("a good value{c}x")
+                };
+                let e = check(&value).unwrap_err();
+                assert_eq!(e.exit_code(), 9, "{field} {c:?}");
+                assert!(
+                    e.message()
+                        .starts_with(&format!("the {field} contains {said}")),
+                    "{field}: {e}"
+                );
+                assert!(e.hint().is_some(), "{field} {c:?}");
+            }
+        }
+        let e = app_name("demo\u{202e}ppa").unwrap_err();
+        assert_eq!(
+            e.message(),
+            "the app name contains U+202E (RIGHT-TO-LEFT OVERRIDE), \
+             an invisible or direction-changing character"
+        );
+        assert_eq!(e.hint(), Some("retype the value without it"));
+    }
+
+    #[test]
+    fn visible_text_of_any_script_passes() {
+        for good in [
+            "café crème",
+            "日本語のアプリ",
+            "مرحبا بالعالم",
+            "שלום עולם",
+            "Привет, мир",
+            "🚀 launch 👍🏽 ❤️",
+            "e\u{301}tude",
+            "a\u{a0}b",
+        ] {
+            assert_eq!(
+                optional_text("description", good, 0, 200)
+                    .unwrap()
+                    .as_deref(),
+                Some(good)
+            );
+            assert!(app_name(&good.chars().take(32).collect::<String>()).is_ok());
+        }
+        assert!(web_url("website URL", "https://bücher.example/ü").is_ok());
     }
 
     #[test]

@@ -91,3 +91,114 @@ fn an_unknown_project_name_suggests_the_one_meant() {
     assert!(err.starts_with("error: no project with ID 12\n"), "{err}");
     assert!(env.json(&["app", "list"]).as_array().unwrap().is_empty());
 }
+
+#[test]
+fn invisible_and_direction_changing_characters_are_refused_in_every_text_field() {
+    let env = Env::new();
+    env.ok(&["project", "create", "P"]);
+    env.app("A");
+    let apps = env.json(&["app", "list"]);
+    let projects = env.json(&["project", "list"]);
+    let before = env.store_bytes();
+    // (character, how the error names it)
+    let hidden = [
+        ("\u{202e}", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        ("\u{2067}", "U+2067 (RIGHT-TO-LEFT ISOLATE)"),
+        ("\u{200b}", "U+200B (ZERO WIDTH SPACE)"),
+        ("\u{200d}", "U+200D (ZERO WIDTH JOINER)"),
+        ("\u{feff}", "U+FEFF (ZERO WIDTH NO-BREAK SPACE)"),
+        ("\u{ad}", "U+00AD (SOFT HYPHEN)"),
+        ("\u{2029}", "U+2029 (PARAGRAPH SEPARATOR)"),
+    ];
+    let fields: [(&[&str], &str, &str); 13] = [
+        (&["app", "create"], "", "app name"),
+        (&["app", "update", "A", "--name"], "", "app name"),
+        (&["app", "update", "A", "--description"], "", "description"),
+        (&["app", "update", "A", "--use-case"], "", "use case"),
+        (
+            &["app", "update", "A", "--organization-name"],
+            "",
+            "organization name",
+        ),
+        (
+            &["app", "update", "A", "--website-url"],
+            "https://e.com/",
+            "website URL",
+        ),
+        (
+            &["app", "update", "A", "--callback-url"],
+            "https://e.com/",
+            "callback URL",
+        ),
+        (
+            &["app", "update", "A", "--privacy-url"],
+            "https://e.com/",
+            "privacy policy URL",
+        ),
+        (&["app", "suspend", "A", "--reason"], "", "reason"),
+        (&["project", "create"], "", "project name"),
+        (
+            &["project", "update", "P", "--description"],
+            "",
+            "description",
+        ),
+        (&["app", "show"], "", "app name or ID"),
+        (&["init", "--owner"], "", "owner handle"),
+    ];
+    for (c, named) in hidden {
+        for (args, prefix, field) in fields {
+            let value = format!("{prefix}demo{c}app name");
+            let mut argv = args.to_vec();
+            argv.push(&value);
+            let err = env.fails(&argv, 9);
+            assert!(
+                err.starts_with(&format!(
+                    "error: the {field} contains {named}, an invisible or direction-changing character\n"
+                )),
+                "{argv:?}: {err}"
+            );
+            assert!(
+                err.ends_with("hint: retype the value without it\n"),
+                "{err}"
+            );
+        }
+    }
+    // A control character is named as one.
+    let err = env.fails(
+        &["app", "update", "A", "--description", "line one\u{85}two"],
+        9,
+    );
+    assert!(
+        err.starts_with(
+            "error: the description contains U+0085 (NEXT LINE), a control character\n"
+        ),
+        "{err}"
+    );
+    assert_eq!(env.store_bytes(), before);
+    assert_eq!(env.json(&["app", "list"]), apps);
+    assert_eq!(env.json(&["project", "list"]), projects);
+}
+
+#[test]
+fn visible_text_of_any_script_still_passes() {
+    let env = Env::new();
+    for name in ["café", "日本のアプリ", "🚀 rocket", "שלום", "Ünïcödé ✓"] {
+        env.app(name);
+        assert_eq!(env.json(&["app", "show", name])["name"], name);
+    }
+    env.ok(&[
+        "app",
+        "update",
+        "café",
+        "--description",
+        "Une crème brûlée, 日本語, emoji 👍🏽 ❤️",
+        "--organization-name",
+        "Müller & Søn",
+        "--website-url",
+        "https://bücher.example/über",
+    ]);
+    let v = env.json(&["app", "show", "café"]);
+    assert_eq!(v["description"], "Une crème brûlée, 日本語, emoji 👍🏽 ❤️");
+    assert_eq!(v["organization_name"], "Müller & Søn");
+    env.ok(&["project", "create", "Проект"]);
+}
