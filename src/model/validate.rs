@@ -67,7 +67,7 @@ const FORBIDDEN_CALLBACK_SCHEMES: &[&str] = &[
 /// characters that cannot be seen or that change the text's direction.
 pub fn text(field: &str, value: &OsStr) -> Result<String> {
     let Some(s) = value.to_str() else {
-        return Err(Error::invalid(format!("{field} is not valid UTF-8")));
+        return Err(Error::invalid(format!("the {field} is not valid UTF-8")));
     };
     check_chars(field, s)?;
     Ok(s.to_string())
@@ -166,7 +166,7 @@ fn check_len(field: &str, s: &str, min: usize, max: usize) -> Result<()> {
             format!("{min}–{max}")
         };
         return Err(Error::invalid(format!(
-            "{field} must be {range} characters long, got {n}"
+            "the {field} must be {range} characters long, got {n}"
         )));
     }
     Ok(())
@@ -179,12 +179,12 @@ pub fn name(field: &str, s: &str, max: usize) -> Result<String> {
     check_len(field, s, 1, max)?;
     if s.trim() != s {
         return Err(Error::invalid(format!(
-            "{field} {s:?} starts or ends with a space"
+            "the {field} {s:?} starts or ends with a space"
         )));
     }
     if s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::invalid(format!(
-            "{field} {s:?} is all digits, which would read as an ID"
+            "the {field} {s:?} is all digits, which would read as an ID"
         ))
         .with_hint("add a letter to the name"));
     }
@@ -215,7 +215,7 @@ pub fn optional_text(field: &str, s: &str, min: usize, max: usize) -> Result<Opt
 pub fn required_text(field: &str, s: &str, max: usize) -> Result<String> {
     check_chars(field, s)?;
     if s.trim().is_empty() {
-        return Err(Error::invalid(format!("{field} must not be empty")));
+        return Err(Error::invalid(format!("the {field} must not be empty")));
     }
     check_len(field, s, 1, max)?;
     Ok(s.to_string())
@@ -228,27 +228,154 @@ pub fn handle(s: &str) -> Result<String> {
         || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     {
         return Err(Error::invalid(format!(
-            "owner handle {s:?} must be 1–{HANDLE_MAX} letters, digits or underscores"
+            "the owner handle {s:?} must be 1–{HANDLE_MAX} letters, digits or underscores"
         )));
     }
     Ok(s.to_string())
+}
+
+/// The scheme of `s` as typed and what follows its colon, when `s` starts
+/// with a scheme (a letter, then letters, digits, `+`, `-` or `.`).
+fn split_scheme(s: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = s.split_once(':')?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some((scheme, rest))
+}
+
+/// Schemes whose URLs always have a host, however few slashes are typed:
+/// the url crate reads `http:example.com` as `http://example.com/`.
+fn special_scheme(scheme: &str) -> bool {
+    ["http", "https", "ws", "wss", "ftp", "file"]
+        .iter()
+        .any(|s| scheme.eq_ignore_ascii_case(s))
+}
+
+/// Whether the authority of `s`, as typed, carries a user name or password
+/// (`user:password@host`), in any of the forms the url crate accepts.
+fn has_userinfo(s: &str) -> bool {
+    let Some((scheme, rest)) = split_scheme(s) else {
+        return false;
+    };
+    if !(rest.starts_with(['/', '\\']) || special_scheme(scheme)) {
+        return false;
+    }
+    let authority = rest.trim_start_matches(['/', '\\']);
+    let end = authority
+        .find(['/', '\\', '?', '#'])
+        .unwrap_or(authority.len());
+    authority[..end].contains('@')
+}
+
+/// The first `%` of `s` that does not start a percent-escape (`%` and two
+/// hex digits), with what follows it.
+fn bad_percent_escape(s: &str) -> Option<&str> {
+    let b = s.as_bytes();
+    let i = (0..b.len()).find(|&i| {
+        b[i] == b'%'
+            && !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    })?;
+    let end = s[i + 1..]
+        .char_indices()
+        .nth(2)
+        .map_or(s.len(), |(j, _)| i + 1 + j);
+    Some(&s[i..end])
 }
 
 fn parse_url(field: &str, s: &str) -> Result<Url> {
     check_chars(field, s)?;
     if s.len() > URL_MAX {
         return Err(Error::invalid(format!(
-            "{field} is longer than {URL_MAX} characters"
+            "the {field} is longer than {URL_MAX} characters"
         )));
     }
-    if s.chars().any(char::is_whitespace) {
-        return Err(Error::invalid(format!("{field} {s:?} contains a space"))
-            .with_hint("percent-encode spaces as %20"));
+    // Before any message that shows the URL: it would show the password.
+    if has_userinfo(s) {
+        return Err(Error::invalid(format!(
+            "the {field} carries a user name or password (a user:password@ before the host)"
+        ))
+        .with_hint("remove it: a URL here is shown in listings and logs"));
     }
-    Url::parse(s).map_err(|e| {
-        Error::invalid(format!("{field} {s:?} is not an absolute URL ({e})"))
-            .with_hint("write the full URL, such as https://example.com/page")
+    if s.chars().any(char::is_whitespace) {
+        return Err(
+            Error::invalid(format!("the {field} {s:?} contains a space"))
+                .with_hint("percent-encode spaces as %20"),
+        );
+    }
+    if s.contains('\\') {
+        return Err(
+            Error::invalid(format!("the {field} {s:?} contains a backslash"))
+                .with_hint("separate the parts of a URL with /"),
+        );
+    }
+    if let Some(bad) = bad_percent_escape(s) {
+        return Err(Error::invalid(format!(
+            "the {field} {s:?} has {bad:?}, which is not a percent-escape"
+        ))
+        .with_hint("a % starts two hex digits, such as %20; write a % itself as %25"));
+    }
+    Url::parse(s).map_err(|e| match e {
+        url::ParseError::EmptyHost => empty_host(
+            field,
+            s,
+            split_scheme(s).map_or("https", |(scheme, _)| scheme),
+        ),
+        e => Error::invalid(format!("the {field} {s:?} is not an absolute URL ({e})"))
+            .with_hint("write the full URL, such as https://example.com/page"),
     })
+}
+
+fn empty_host(field: &str, s: &str, scheme: &str) -> Error {
+    let example = if special_scheme(scheme) {
+        "https://example.com/page"
+    } else {
+        "myapp://callback"
+    };
+    Error::invalid(format!("the {field} {s:?} has an empty host")).with_hint(format!(
+        "write it as {scheme}://host/path, such as {example}"
+    ))
+}
+
+/// The rules on the form of a URL as typed, where the url crate is
+/// lenient: `//` after the scheme, a host, and a port that is not empty
+/// or 0. The parsed `url` is checked too, for what typing cannot show.
+fn check_authority(field: &str, s: &str, url: &Url) -> Result<()> {
+    let (scheme, rest) = split_scheme(s).unwrap_or((url.scheme(), ""));
+    let Some(after) = rest.strip_prefix("//") else {
+        return Err(
+            Error::invalid(format!("the {field} {s:?} has no // after \"{scheme}:\"")).with_hint(
+                format!("write it as {scheme}://{}", rest.trim_start_matches('/')),
+            ),
+        );
+    };
+    let authority = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
+    // The host ends at the port's colon, outside an IPv6 literal's brackets.
+    let host_end = if authority.starts_with('[') {
+        authority.find(']').map_or(authority.len(), |i| i + 1)
+    } else {
+        authority.find(':').unwrap_or(authority.len())
+    };
+    let (host, port) = authority.split_at(host_end);
+    if host.is_empty() || url.host_str().is_none_or(str::is_empty) {
+        return Err(empty_host(field, s, scheme));
+    }
+    if let Some(port) = port.strip_prefix(':') {
+        if port.is_empty() {
+            return Err(
+                Error::invalid(format!("the {field} {s:?} has an empty port after \":\""))
+                    .with_hint("give a port after the colon, or remove the colon"),
+            );
+        }
+        if port.bytes().all(|b| b == b'0') || url.port() == Some(0) {
+            return Err(Error::invalid(format!(
+                "the {field} {s:?} has port 0, which no server listens on"
+            ))
+            .with_hint("give the server's port, or leave it out for the scheme's default"));
+        }
+    }
+    Ok(())
 }
 
 /// An optional web URL (absolute http or https); empty means "not set".
@@ -257,11 +384,13 @@ pub fn web_url(field: &str, s: &str) -> Result<Option<String>> {
         return Ok(None);
     }
     let url = parse_url(field, s)?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+    if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::invalid(format!(
-            "{field} {s:?} must be an http or https URL with a host"
-        )));
+            "the {field} {s:?} must be an http or https URL with a host"
+        ))
+        .with_hint("write the full URL, such as https://example.com/page"));
     }
+    check_authority(field, s, &url)?;
     Ok(Some(s.to_string()))
 }
 
@@ -272,24 +401,21 @@ pub fn callback_url(s: &str) -> Result<String> {
     let scheme = url.scheme();
     if FORBIDDEN_CALLBACK_SCHEMES.contains(&scheme) {
         return Err(Error::invalid(format!(
-            "{field} {s:?} uses the scheme {scheme:?}, which cannot be a callback"
+            "the {field} {s:?} uses the scheme {scheme:?}, which cannot be a callback"
         ))
         .with_hint("use http, https or your app's own scheme such as myapp://callback"));
     }
+    check_authority(field, s, &url)?;
     if s.contains('#') {
         return Err(Error::invalid(format!(
-            "{field} {s:?} has a fragment (#…), which callbacks cannot carry"
+            "the {field} {s:?} has a fragment (#…), which callbacks cannot carry"
         )));
     }
     let host = url.host_str().unwrap_or("");
-    if host.is_empty() {
-        return Err(Error::invalid(format!("{field} {s:?} has no host"))
-            .with_hint("write it as scheme://host/path, such as myapp://callback"));
-    }
     let bare = host.trim_end_matches('.');
     if bare.eq_ignore_ascii_case("localhost") || bare.to_ascii_lowercase().ends_with(".localhost") {
         return Err(
-            Error::invalid(format!("{field} {s:?} uses the host localhost"))
+            Error::invalid(format!("the {field} {s:?} uses the host localhost"))
                 .with_hint("use 127.0.0.1 instead of localhost"),
         );
     }
@@ -309,7 +435,7 @@ pub fn callback_urls(urls: &[String]) -> Result<()> {
         callback_url(u)?;
         if urls[..i].contains(u) {
             return Err(Error::invalid(format!(
-                "callback URL {u:?} is listed twice"
+                "the callback URL {u:?} is listed twice"
             )));
         }
     }
@@ -509,6 +635,161 @@ mod tests {
             "/relative",
         ] {
             assert_eq!(callback_url(bad).unwrap_err().exit_code(), 9, "{bad}");
+        }
+    }
+
+    #[test]
+    fn malformed_url_forms_are_refused_with_what_is_wrong() {
+        // (URL, part of the message, part of the hint)
+        let cases = [
+            (
+                "http:example.com",
+                "has no // after \"http:\"",
+                "http://example.com",
+            ),
+            (
+                "https:example.com/cb",
+                "has no // after \"https:\"",
+                "https://example.com/cb",
+            ),
+            (
+                "http:/example.com/cb",
+                "has no // after \"http:\"",
+                "http://example.com/cb",
+            ),
+            (
+                "HTTPS:/example.com",
+                "has no // after \"HTTPS:\"",
+                "HTTPS://example.com",
+            ),
+            ("https:///cb", "has an empty host", "https://host/path"),
+            ("http:///", "has an empty host", "https://example.com/page"),
+            ("https://:8080/cb", "has an empty host", "host/path"),
+            (
+                "https://example.com/%zz",
+                "has \"%zz\", which is not a percent-escape",
+                "%25",
+            ),
+            (
+                "https://example.com/100%",
+                "has \"%\", which is not a percent-escape",
+                "%25",
+            ),
+            (
+                "https://example.com/a%2",
+                "has \"%2\", which is not a percent-escape",
+                "%25",
+            ),
+            (
+                "https://example.com/?q=%g1",
+                "has \"%g1\"",
+                "two hex digits",
+            ),
+            ("https://example.com/%é1", "has \"%é1\"", "two hex digits"),
+            (
+                "https://user:pw@example.com/cb",
+                "carries a user name or password",
+                "remove it",
+            ),
+            (
+                "https://user@example.com/cb",
+                "carries a user name or password",
+                "remove it",
+            ),
+            (
+                "https://@example.com/cb",
+                "carries a user name or password",
+                "remove it",
+            ),
+            (
+                "http:user:pw@example.com",
+                "carries a user name or password",
+                "remove it",
+            ),
+            (
+                "http:/user:pw@example.com",
+                "carries a user name or password",
+                "remove it",
+            ),
+            ("https://example.com:0/cb", "has port 0", "leave it out"),
+            ("http://127.0.0.1:00/cb", "has port 0", "leave it out"),
+            ("http://[::1]:0/cb", "has port 0", "leave it out"),
+            (
+                "https://example.com:/cb",
+                "has an empty port after \":\"",
+                "remove the colon",
+            ),
+            (
+                "https:\\\\example.com\\cb",
+                "contains a backslash",
+                "with /",
+            ),
+            ("https://example.com\\cb", "contains a backslash", "with /"),
+        ];
+        for (url, said, hint) in cases {
+            for (field, r) in [
+                ("callback URL", callback_url(url).map(drop)),
+                ("website URL", web_url("website URL", url).map(drop)),
+                (
+                    "terms of service URL",
+                    web_url("terms of service URL", url).map(drop),
+                ),
+            ] {
+                let e = r.unwrap_err();
+                assert_eq!(e.exit_code(), 9, "{field} {url}");
+                assert!(e.message().starts_with(&format!("the {field} ")), "{e}");
+                assert!(e.message().contains(said), "{url}: {e}");
+                assert!(e.hint().unwrap().contains(hint), "{url}: {:?}", e.hint());
+            }
+        }
+        // Custom schemes keep their own rules and messages.
+        for (url, said) in [
+            ("myapp:callback", "has no // after \"myapp:\""),
+            ("myapp:///cb", "has an empty host"),
+            ("myapp://cb:0/x", "has port 0"),
+            ("myapp://u:p@cb/x", "user name or password"),
+            ("myapp://cb/%x", "not a percent-escape"),
+        ] {
+            let e = callback_url(url).unwrap_err();
+            assert!(e.message().contains(said), "{url}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_password_in_a_url_is_never_repeated_in_the_error() {
+        for url in [
+            "https://u:hunter2@example.com/cb",
+            "http:u:hunter2@example.com/ cb",
+            "https://u:hunter2@example.com/%zz",
+        ] {
+            let e = callback_url(url).unwrap_err();
+            assert!(!e.message().contains("hunter2"), "{e}");
+            assert!(!e.hint().unwrap_or("").contains("hunter2"), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn well_formed_urls_still_pass_as_typed() {
+        for good in [
+            "https://example.com",
+            "https://example.com/",
+            "http://127.0.0.1:8080/cb?x=1",
+            "https://example.com/a%20b%2Fc",
+            "https://example.com:443/cb",
+            "http://[::1]:8080/cb",
+            "https://bücher.example/ü",
+            "https://example.com/@user",
+            "https://example.com/cb?email=a@b.example",
+        ] {
+            assert_eq!(callback_url(good).unwrap(), good);
+            assert_eq!(web_url("website URL", good).unwrap().unwrap(), good);
+        }
+        for good in [
+            "myapp://callback/path",
+            "com.example.app://oauth",
+            "myapp://callback:8080/x",
+        ] {
+            assert_eq!(callback_url(good).unwrap(), good);
         }
     }
 

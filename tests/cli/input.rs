@@ -202,3 +202,75 @@ fn visible_text_of_any_script_still_passes() {
     assert_eq!(v["organization_name"], "Müller & Søn");
     env.ok(&["project", "create", "Проект"]);
 }
+
+#[test]
+fn malformed_urls_are_refused_and_leave_the_store_as_it_was() {
+    let env = Env::new();
+    env.app("A");
+    let apps = env.json(&["app", "list"]);
+    let before = env.store_bytes();
+    for (url, said) in [
+        ("http:example.com", "has no // after \"http:\""),
+        ("http:/example.com/cb", "has no // after \"http:\""),
+        ("https:///cb", "has an empty host"),
+        ("https://example.com/%zz", "which is not a percent-escape"),
+        ("https://example.com/50%", "which is not a percent-escape"),
+        (
+            "https://user:pw@example.com/cb",
+            "carries a user name or password",
+        ),
+        ("https://example.com:0/cb", "has port 0"),
+    ] {
+        let err = env.fails(&["app", "create", "B", "--callback-url", url], 9);
+        assert!(err.starts_with("error: the callback URL "), "{err}");
+        assert!(err.contains(said), "{url}: {err}");
+        assert!(err.lines().nth(1).unwrap().starts_with("hint: "), "{err}");
+        for flag in [
+            "--website-url",
+            "--terms-url",
+            "--privacy-url",
+            "--organization-url",
+        ] {
+            let err = env.fails(&["app", "update", "A", flag, url], 9);
+            assert!(err.contains(said), "{flag} {url}: {err}");
+        }
+    }
+    // The suggested fix is the URL the user meant.
+    let err = env.fails(
+        &["app", "update", "A", "--website-url", "https:example.com/x"],
+        9,
+    );
+    assert!(
+        err.ends_with("hint: write it as https://example.com/x\n"),
+        "{err}"
+    );
+    let err = env.fails(
+        &[
+            "app",
+            "create",
+            "B",
+            "--callback-url",
+            "https://u:s3cret@e.com/cb",
+        ],
+        9,
+    );
+    assert!(!err.contains("s3cret"), "{err}");
+    assert_eq!(env.store_bytes(), before);
+    assert_eq!(env.json(&["app", "list"]), apps);
+
+    // Custom schemes with a host, and well-formed escapes and ports, pass as typed.
+    let urls = [
+        "myapp://callback/path",
+        "https://example.com/a%20b",
+        "http://127.0.0.1:8080/cb",
+    ];
+    let mut args = vec!["app", "create", "B"];
+    for u in &urls {
+        args.extend(["--callback-url", u]);
+    }
+    env.ok(&args);
+    assert_eq!(
+        env.json(&["app", "show", "B"])["callback_urls"],
+        serde_json::json!(urls)
+    );
+}
