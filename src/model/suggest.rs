@@ -15,8 +15,9 @@ fn max_distance(n: usize) -> usize {
 
 /// The entry of `known` (ID, name) that `typed` most likely meant: a name
 /// that differs only in case, else the nearest by Damerau–Levenshtein
-/// distance (case ignored) within [`max_distance`]. Ties go to the lowest ID,
-/// so the answer does not depend on the order of `known`.
+/// distance (case ignored) of at most 2, or 1 for names of three to five
+/// characters and 0 for shorter ones. Ties go to the lowest ID, so the
+/// answer does not depend on the order of `known`.
 pub fn closest<'a>(typed: &str, known: &'a [(i64, String)]) -> Option<&'a (i64, String)> {
     let typed = typed.to_lowercase();
     let n = typed.chars().count();
