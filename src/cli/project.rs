@@ -38,7 +38,7 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
             )?;
             store.save()?;
             if ctx.json {
-                output::print_json(&project_json(&p, None))
+                output::print_json(&project_json(&p, 0, None))
             } else {
                 output::note(&format!("Created project {:?} with ID {}.", p.name, p.id));
                 output::stdout(&format!("{}\n", p.id))
@@ -52,7 +52,11 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
                 .map(|p| store.app_count(AppFilter::Project(p.id)))
                 .collect::<Result<_>>()?;
             if ctx.json {
-                let v: Vec<_> = projects.iter().map(|p| project_json(p, None)).collect();
+                let v: Vec<_> = projects
+                    .iter()
+                    .zip(&counts)
+                    .map(|(p, n)| project_json(p, *n, None))
+                    .collect();
                 return output::print_json(&v);
             }
             let mut t =
@@ -74,7 +78,7 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
             if ctx.json {
                 let apps = store.apps(AppFilter::Project(p.id))?;
                 let apps = render::apps_json(&store, &apps)?;
-                return output::print_json(&project_json(&p, Some(apps)));
+                return output::print_json(&project_json(&p, apps.len(), Some(apps)));
             }
             let mut t = output::table(&["Field", "Value"]).wrap(&[1]);
             t.add_row(vec!["ID".to_string(), p.id.to_string()]);
@@ -121,7 +125,8 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
             let (p, changed) = store.update_project(p.id, &patch)?;
             store.save()?;
             if ctx.json {
-                output::print_json(&project_json(&p, None))
+                let n = store.app_count(AppFilter::Project(p.id))?;
+                output::print_json(&project_json(&p, n, None))
             } else if changed.is_empty() {
                 output::stdout(&format!("Project {} is unchanged.\n", p.id))
             } else {

@@ -22,12 +22,18 @@ pub struct ProjectJson<'a> {
     environment: &'static str,
     created_at: Time,
     updated_at: Time,
+    app_count: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     apps: Option<Vec<AppJson<'a>>>,
 }
 
-/// A project object.
-pub fn project_json<'a>(p: &'a Project, apps: Option<Vec<AppJson<'a>>>) -> ProjectJson<'a> {
+/// A project object with how many apps it holds, and the apps themselves
+/// where listed with them.
+pub fn project_json<'a>(
+    p: &'a Project,
+    app_count: usize,
+    apps: Option<Vec<AppJson<'a>>>,
+) -> ProjectJson<'a> {
     ProjectJson {
         id: Id(p.id),
         name: &p.name,
@@ -36,6 +42,7 @@ pub fn project_json<'a>(p: &'a Project, apps: Option<Vec<AppJson<'a>>>) -> Proje
         environment: p.environment.as_str(),
         created_at: Time(p.created_at),
         updated_at: Time(p.updated_at),
+        app_count,
         apps,
     }
 }
@@ -137,7 +144,7 @@ pub fn app_json<'a>(a: &'a App, creds: &[CredentialMeta]) -> AppJson<'a> {
 #[derive(Serialize)]
 pub struct EventJson<'a> {
     id: Id,
-    at: Time,
+    created_at: Time,
     action: &'a str,
     target_kind: &'a str,
     target_id: Option<Id>,
@@ -150,7 +157,7 @@ pub struct EventJson<'a> {
 pub fn event_json(e: &Event) -> EventJson<'_> {
     EventJson {
         id: Id(e.id),
-        at: Time(e.at),
+        created_at: Time(e.at),
         action: &e.action,
         target_kind: &e.target_kind,
         target_id: e.target_id.map(Id),

@@ -124,7 +124,7 @@ pub(super) fn dashboard(ctx: &Ctx) -> Result<()> {
             .collect::<Result<Vec<_>>>()?;
         let mut ps = Vec::with_capacity(projects.len());
         for (p, apps) in projects.iter().zip(&project_apps) {
-            ps.push(project_json(p, Some(apps_json(&store, apps)?)));
+            ps.push(project_json(p, apps.len(), Some(apps_json(&store, apps)?)));
         }
         let standalone_apps = apps_json(&store, &standalone)?;
         return output::print_json(&Dashboard {
@@ -265,7 +265,7 @@ pub(super) fn check(ctx: &Ctx) -> Result<()> {
                 "credentials": r.credentials,
                 "events": r.events,
             },
-            "modes": modes.iter().map(|(what, m, _)| (what.to_string(), json!(m.map(|m| format!("{m:04o}"))))).collect::<serde_json::Map<_, _>>(),
+            "modes": modes.iter().map(|(what, m, _)| (what.replace(' ', "_"), json!(m.map(|m| format!("{m:04o}"))))).collect::<serde_json::Map<_, _>>(),
             "problems": r.problems,
             "warnings": warnings,
         }))?;

@@ -286,7 +286,7 @@ fn check_reports_a_sound_store_and_fails_on_a_damaged_one() {
     assert_eq!(v["key_slots"][0]["slot"], "passphrase");
     assert_eq!(v["key_slots"][1]["slot"], "recovery key");
     assert_eq!(v["counts"]["apps"], 1);
-    assert_eq!(v["modes"]["store file"], "0600");
+    assert_eq!(v["modes"]["store_file"], "0600");
     let table = env.ok(&["check"]);
     assert!(
         table.contains("sound") && table.contains("Argon2id 19 MiB"),

@@ -468,6 +468,7 @@ fn json_objects_keep_their_field_order() {
             "environment",
             "created_at",
             "updated_at",
+            "app_count",
             "apps"
         ]
     );
@@ -476,7 +477,7 @@ fn json_objects_keep_their_field_order() {
         keys(&env.json(&["log"])[0]),
         [
             "id",
-            "at",
+            "created_at",
             "action",
             "target_kind",
             "target_id",

@@ -6,6 +6,7 @@ mod apps;
 mod durability;
 mod hostile;
 mod input;
+mod json;
 mod keys;
 mod output;
 mod passphrase;
