@@ -348,3 +348,152 @@ fn piped_listings_are_tab_separated_rows_under_a_header() {
         "{keys}"
     );
 }
+
+/// The interpreter of a Python that has python-dotenv: `APPCTL_TEST_PYTHON`
+/// (which `.ci/run` sets to its virtual environment's), else `python3`
+/// when it has the library. None, with a note, where neither does; under
+/// CI that is a failure.
+fn python_with_dotenv() -> Option<String> {
+    let python = std::env::var("APPCTL_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let ok = std::process::Command::new(&python)
+        .args(["-c", "import dotenv"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        return Some(python);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "python-dotenv is missing: .ci/run installs it (tests/clients/requirements.txt)"
+    );
+    eprintln!(
+        "skipped: no python with python-dotenv (pip install -r tests/clients/requirements.txt)"
+    );
+    None
+}
+
+#[test]
+fn env_prefix_puts_several_apps_in_one_env_file_that_bash_and_dotenv_read_alike() {
+    let env = Env::new();
+    env.app("web");
+    let mut dotenv = env.ok(&["app", "create", "worker", "--env-prefix", "WORKER_"]);
+    dotenv.push_str(&env.ok(&[
+        "keys",
+        "regenerate",
+        "web",
+        "consumer",
+        "--env-prefix",
+        "WEB_",
+    ]));
+    dotenv.push_str(&env.ok(&[
+        "keys",
+        "create",
+        "web",
+        "access",
+        "--env",
+        "--env-prefix",
+        "WEB_",
+    ]));
+    let file = env.path("apps.env");
+    std::fs::write(&file, &dotenv).unwrap();
+
+    // What the file says, line by line: every name distinct and prefixed.
+    let written: Vec<(String, String)> = dotenv
+        .lines()
+        .map(|l| {
+            let (k, v) = l.split_once('=').unwrap();
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    let names: Vec<&str> = written.iter().map(|(k, _)| k.as_str()).collect();
+    for want in [
+        "WORKER_APP_ID",
+        "WORKER_API_KEY",
+        "WORKER_API_SECRET",
+        "WORKER_BEARER_TOKEN",
+        "WEB_APP_ID",
+        "WEB_API_KEY",
+        "WEB_API_SECRET",
+        "WEB_ACCESS_TOKEN",
+        "WEB_ACCESS_TOKEN_SECRET",
+    ] {
+        assert!(names.contains(&want), "{want} missing:\n{dotenv}");
+    }
+    let mut distinct = names.clone();
+    distinct.sort();
+    distinct.dedup();
+    // Each command names its app; the two WEB_ commands name the same one.
+    assert_eq!(distinct.len(), names.len() - 1, "{dotenv}");
+
+    // bash `source`: each variable holds exactly what the file wrote.
+    let script = r#"set -a; . "$1"; while IFS='=' read -r k _; do printf '%s=%s\n' "$k" "${!k}"; done < "$1""#;
+    let out = std::process::Command::new("bash")
+        .env_clear()
+        .args(["-c", script, "bash"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sourced: Vec<(String, String)> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (k, v) = l.split_once('=').unwrap();
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    assert_eq!(sourced, written);
+
+    // python-dotenv reads the same values.
+    let Some(python) = python_with_dotenv() else {
+        return;
+    };
+    let out = std::process::Command::new(python)
+        .args([
+            "-c",
+            "import json, sys, dotenv; print(json.dumps(dotenv.dotenv_values(sys.argv[1])))",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read: serde_json::Map<String, Value> = serde_json::from_slice(&out.stdout).unwrap();
+    for (k, v) in &written {
+        assert_eq!(read[k].as_str(), Some(v.as_str()), "{k}");
+    }
+}
+
+#[test]
+fn a_prefix_that_cannot_start_a_variable_is_refused_before_anything_changes() {
+    let env = Env::new();
+    env.app("web");
+    let before = env.store_bytes();
+    for bad in ["1WEB_", "WEB-", "WEB APP_", "WÉB_"] {
+        let err = env.fails(
+            &["keys", "regenerate", "web", "consumer", "--env-prefix", bad],
+            9,
+        );
+        assert!(err.contains("--env-prefix"), "{err}");
+    }
+    env.fails(
+        &[
+            "--json",
+            "keys",
+            "regenerate",
+            "web",
+            "consumer",
+            "--env-prefix",
+            "W_",
+        ],
+        2,
+    );
+    assert_eq!(env.store_bytes(), before);
+}
