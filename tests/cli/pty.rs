@@ -26,11 +26,38 @@ impl Term {
     /// columns. `vars` are set on top of the test environment (PATH, HOME,
     /// the store, a lock timeout); no passphrase source is set unless given.
     pub fn spawn(env: &Env, cols: u16, args: &[&str], vars: &[(&str, &str)]) -> Term {
+        Term::start(
+            env,
+            cols,
+            assert_cmd::cargo::cargo_bin("appctl"),
+            args,
+            vars,
+        )
+    }
+
+    /// Runs `script` with `dash -c` (a shell that, unlike bash, does not
+    /// reset the terminal before its next command) on the terminal, with
+    /// `appctl` on its PATH; otherwise as [`Term::spawn`].
+    pub fn spawn_dash(env: &Env, cols: u16, script: &str, vars: &[(&str, &str)]) -> Term {
+        Term::start(env, cols, "dash".into(), &["-c", script], vars)
+    }
+
+    fn start(
+        env: &Env,
+        cols: u16,
+        program: std::path::PathBuf,
+        args: &[&str],
+        vars: &[(&str, &str)],
+    ) -> Term {
         let (pty, pts) = pty_process::blocking::open().unwrap();
         pty.resize(pty_process::Size::new(24, cols)).unwrap();
-        let mut cmd = pty_process::blocking::Command::new(assert_cmd::cargo::cargo_bin("appctl"))
+        let bin = assert_cmd::cargo::cargo_bin("appctl");
+        let mut path = std::ffi::OsString::from(bin.parent().unwrap());
+        path.push(":");
+        path.push(std::env::var_os("PATH").unwrap_or_default());
+        let mut cmd = pty_process::blocking::Command::new(program)
             .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("PATH", path)
             .env("HOME", env.dir.path())
             .env("TERM", "xterm-256color")
             .env("APPCTL_STORE", &env.store)
@@ -102,6 +129,15 @@ impl Term {
     pub fn echo_on(&self) -> bool {
         let t = rustix::termios::tcgetattr(&self.pty).unwrap();
         t.local_modes.contains(rustix::termios::LocalModes::ECHO)
+    }
+
+    /// Whether the terminal is back in line mode with Ctrl-C and Ctrl-D
+    /// as signal and end-of-file keys (canonical, signals on).
+    pub fn line_mode(&self) -> bool {
+        use rustix::termios::LocalModes;
+        let t = rustix::termios::tcgetattr(&self.pty).unwrap();
+        t.local_modes
+            .contains(LocalModes::ICANON | LocalModes::ISIG)
     }
 }
 
