@@ -27,6 +27,9 @@ pub enum Kind {
     NeedsInput,
     /// A value is not acceptable: bad URL, name too long, bad icon (exit 9).
     Invalid,
+    /// The user cancelled a prompt with Ctrl-C or Ctrl-D (exit 130, as a
+    /// shell reports a command ended by Ctrl-C).
+    Cancelled,
 }
 
 impl Kind {
@@ -43,6 +46,7 @@ impl Kind {
             Kind::Io => "io",
             Kind::NeedsInput => "needs_input",
             Kind::Invalid => "invalid",
+            Kind::Cancelled => "cancelled",
         }
     }
 }
@@ -145,6 +149,7 @@ impl Error {
             Kind::Busy | Kind::Io => 7,
             Kind::NeedsInput => 8,
             Kind::Invalid => 9,
+            Kind::Cancelled => 130,
         }
     }
 }
@@ -191,6 +196,7 @@ mod tests {
             (Kind::Io, 7),
             (Kind::NeedsInput, 8),
             (Kind::Invalid, 9),
+            (Kind::Cancelled, 130),
         ];
         for (kind, code) in table {
             assert_eq!(Error::new(kind, "x").exit_code(), code, "{kind:?}");

@@ -12,6 +12,7 @@ mod passphrase;
 mod project;
 mod render;
 mod store_cmds;
+mod tty;
 
 pub use args::{Cli, Command};
 
@@ -167,9 +168,10 @@ impl Ctx {
     /// `unlock`, `passwd` and `recovery-key regenerate`).
     pub fn open_with_passphrase(&self, access: Access) -> Result<Store> {
         self.ensure_exists()?;
-        let pw = passphrase::read(self, passphrase::Purpose::Unlock)?;
-        with_spinner("Deriving the key", || {
-            Store::open(&self.store, Unlock::Passphrase(&pw), access)
+        passphrase::unlock(self, |pw| {
+            with_spinner("Deriving the key", || {
+                Store::open(&self.store, Unlock::Passphrase(pw), access)
+            })
         })
     }
 
@@ -197,21 +199,13 @@ impl Ctx {
 
     /// Asks to confirm a destructive `action` (such as `delete app "x"`):
     /// `--yes` confirms; a terminal asks; otherwise it is refused with exit 8.
+    /// Ctrl-C or Ctrl-D at the question cancels (exit 130).
     pub fn confirm(&self, action: &str) -> Result<()> {
         self.ensure_can_confirm(action)?;
         if self.yes {
             return Ok(());
         }
-        let ok = dialoguer::Confirm::new()
-            .with_prompt(format!("Really {action}?"))
-            .default(false)
-            .interact_on(&terminal()?)
-            .map_err(|e| {
-                Error::new(
-                    Kind::NeedsInput,
-                    format!("cannot ask for confirmation: {e}"),
-                )
-            })?;
+        let ok = tty::Tty::open()?.confirm(&format!("Really {action}?"))?;
         if ok {
             Ok(())
         } else {
@@ -226,25 +220,6 @@ impl Ctx {
 /// Whether the user can be asked: stdin is a terminal.
 pub(crate) fn interactive() -> bool {
     std::io::stdin().is_terminal()
-}
-
-/// The controlling terminal, for prompts: asking there works even when
-/// stderr is redirected to a file.
-pub(crate) fn terminal() -> Result<dialoguer::console::Term> {
-    let path = std::path::Path::new("/dev/tty");
-    let open = || {
-        std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
-            .map_err(|e| {
-                Error::new(
-                    Kind::NeedsInput,
-                    format!("cannot open the terminal: {}", e.kind()),
-                )
-            })
-    };
-    Ok(dialoguer::console::Term::read_write_pair(open()?, open()?))
 }
 
 /// Shows a spinner on stderr while `f` runs, when stderr is a terminal.

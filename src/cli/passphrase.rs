@@ -6,6 +6,7 @@
 //! Errors name the source, never its contents.
 
 use super::Ctx;
+use super::tty::Tty;
 use crate::crypto::SecretBytes;
 use crate::error::{Error, Kind, Result};
 use std::io::Read;
@@ -28,14 +29,71 @@ pub enum Purpose {
 /// The most a passphrase source may hold; more is surely not a passphrase file.
 const MAX_SOURCE_BYTES: u64 = 64 * 1024;
 
+/// How many times a prompt asks for a new passphrase when the two typed
+/// do not match.
+pub const TRIES: u32 = 3;
+
 /// Reads the passphrase from the first source that is set.
 pub fn read(ctx: &Ctx, purpose: Purpose) -> Result<Passphrase> {
-    let pw = find(ctx, purpose)?;
-    if purpose == Purpose::New && pw.is_empty() {
-        return Err(Error::invalid("the new passphrase is empty")
-            .with_hint("choose a long passphrase; an empty one protects nothing"));
+    if let Some(pw) = from_sources(ctx)? {
+        if purpose == Purpose::New && pw.is_empty() {
+            return Err(empty_new());
+        }
+        return Ok(pw);
     }
-    Ok(pw)
+    if !super::interactive() {
+        return Err(no_source());
+    }
+    ask(ctx, purpose)
+}
+
+/// Asks at the terminal: the passphrase once, a new one twice.
+fn ask(ctx: &Ctx, purpose: Purpose) -> Result<Passphrase> {
+    match purpose {
+        Purpose::New => prompt_new(ctx),
+        Purpose::Unlock => Tty::open()?.read_secret(
+            &format!("Passphrase for {}: ", ctx.store.display()),
+            "passphrase prompt",
+        ),
+    }
+}
+
+/// Runs `attempt` with the passphrase from a configured source, else
+/// typed at a prompt.
+pub fn unlock<T>(ctx: &Ctx, attempt: impl FnOnce(&[u8]) -> Result<T>) -> Result<T> {
+    attempt(&read(ctx, Purpose::Unlock)?)
+}
+
+fn empty_new() -> Error {
+    Error::invalid("the new passphrase is empty")
+        .with_hint("choose a long passphrase; an empty one protects nothing")
+}
+
+/// Asks for a new passphrase twice, again while the two differ or it is
+/// empty, at most [`TRIES`] times.
+fn prompt_new(ctx: &Ctx) -> Result<Passphrase> {
+    let mut tty = Tty::open()?;
+    for tries in 1..=TRIES {
+        let first = tty.read_secret(
+            &format!("New passphrase for {}: ", ctx.store.display()),
+            "new passphrase prompt",
+        )?;
+        let again = if tries < TRIES { "; try again" } else { "" };
+        if first.is_empty() {
+            tty.say(&format!(
+                "The passphrase is empty; an empty one protects nothing{again}.\n"
+            ));
+            continue;
+        }
+        let second = tty.read_secret("Repeat the passphrase: ", "new passphrase prompt")?;
+        if *first == *second {
+            return Ok(first);
+        }
+        tty.say(&format!("The passphrases do not match{again}.\n"));
+    }
+    Err(Error::invalid(format!(
+        "the new passphrase was not the same twice ({TRIES} tries); nothing was changed"
+    )))
 }
 
 /// A new passphrase for `passwd` and `recover`: from `file`, else asked
@@ -44,11 +102,10 @@ pub fn read_new(ctx: &Ctx, file: Option<&Path>) -> Result<Passphrase> {
     ensure_new_available(file)?;
     let pw = match file {
         Some(path) => from_file(path, "--new-passphrase-file")?,
-        None => prompt(ctx, Purpose::New)?,
+        None => prompt_new(ctx)?,
     };
     if pw.is_empty() {
-        return Err(Error::invalid("the new passphrase is empty")
-            .with_hint("choose a long passphrase; an empty one protects nothing"));
+        return Err(empty_new());
     }
     Ok(pw)
 }
@@ -75,12 +132,14 @@ fn env(name: &str) -> Option<std::ffi::OsString> {
     std::env::var_os(name).filter(|v| !v.is_empty())
 }
 
-fn find(ctx: &Ctx, purpose: Purpose) -> Result<Passphrase> {
+/// The passphrase from the first configured source, or `None` when no
+/// source is set (then only a prompt can give it).
+fn from_sources(ctx: &Ctx) -> Result<Option<Passphrase>> {
     if let Some(path) = &ctx.passphrase_file {
-        return from_file(path, "--passphrase-file");
+        return from_file(path, "--passphrase-file").map(Some);
     }
     if let Some(path) = env("APPCTL_PASSPHRASE_FILE") {
-        return from_file(Path::new(&path), "APPCTL_PASSPHRASE_FILE");
+        return from_file(Path::new(&path), "APPCTL_PASSPHRASE_FILE").map(Some);
     }
     if let Some(fd) = env("APPCTL_PASSPHRASE_FD") {
         let fd = fd
@@ -90,26 +149,27 @@ fn find(ctx: &Ctx, purpose: Purpose) -> Result<Passphrase> {
                 Error::invalid("APPCTL_PASSPHRASE_FD is not a file descriptor number")
                     .with_hint("set it to the number of an inherited descriptor, such as 3")
             })?;
-        return from_file(Path::new(&format!("/dev/fd/{fd}")), "APPCTL_PASSPHRASE_FD");
+        return from_file(Path::new(&format!("/dev/fd/{fd}")), "APPCTL_PASSPHRASE_FD").map(Some);
     }
     if let Some(cmd) = env("APPCTL_PASSPHRASE_COMMAND") {
-        return from_command(&cmd);
+        return from_command(&cmd).map(Some);
     }
     if let Some(pw) = std::env::var_os("APPCTL_PASSPHRASE").filter(|v| !v.is_empty()) {
         use std::os::unix::ffi::OsStringExt;
-        return Ok(SecretBytes::new(pw.into_vec()));
+        return Ok(Some(SecretBytes::new(pw.into_vec())));
     }
-    if super::interactive() {
-        return prompt(ctx, purpose);
-    }
-    Err(Error::new(
+    Ok(None)
+}
+
+fn no_source() -> Error {
+    Error::new(
         Kind::NeedsInput,
         "a passphrase is needed and none is available (no terminal to ask)",
     )
     .with_hint(
         "use --passphrase-file FILE, or set APPCTL_PASSPHRASE_FILE, APPCTL_PASSPHRASE_FD, \
          APPCTL_PASSPHRASE_COMMAND or APPCTL_PASSPHRASE",
-    ))
+    )
 }
 
 /// The first line of `bytes`, without its line ending.
@@ -188,28 +248,6 @@ fn from_command(cmd: &std::ffi::OsStr) -> Result<Passphrase> {
         ));
     }
     Ok(first_line(stdout))
-}
-
-fn prompt(ctx: &Ctx, purpose: Purpose) -> Result<Passphrase> {
-    let mut p = dialoguer::Password::new();
-    match purpose {
-        Purpose::Unlock => {
-            p = p.with_prompt(format!("Passphrase for {}", ctx.store.display()));
-        }
-        Purpose::New => {
-            p = p
-                .with_prompt(format!("New passphrase for {}", ctx.store.display()))
-                .with_confirmation(
-                    "Repeat the passphrase",
-                    "The passphrases do not match; try again.",
-                );
-        }
-    }
-    let pw = p
-        .allow_empty_password(purpose == Purpose::Unlock)
-        .interact_on(&super::terminal()?)
-        .map_err(|e| Error::new(Kind::NeedsInput, format!("cannot read the passphrase: {e}")))?;
-    Ok(SecretBytes::new(pw.into_bytes()))
 }
 
 #[cfg(test)]

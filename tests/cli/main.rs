@@ -14,5 +14,6 @@ mod performance;
 mod projects;
 mod pty;
 mod store_file;
+mod terminal;
 mod util;
 mod vectors;

@@ -1,0 +1,192 @@
+//! A person at a terminal: prompts that Ctrl-C and Ctrl-D cancel with the
+//! terminal as it was.
+
+use crate::pty::{Term, cursor_visible, plain};
+use crate::util::{Env, PASSPHRASE};
+
+const CTRL_C: &str = "\x03";
+const CTRL_D: &str = "\x04";
+
+/// Checks that the program exited `code` and left the terminal as a shell
+/// expects it: echo on, line mode, cursor visible.
+fn exited(t: &mut Term, code: i32) -> String {
+    let (status, screen) = t.wait();
+    assert_eq!(status.code(), Some(code), "{screen}");
+    assert!(t.echo_on(), "echo left off:\n{screen}");
+    assert!(t.line_mode(), "line mode left off:\n{screen}");
+    assert!(cursor_visible(&screen), "cursor left hidden:\n{screen}");
+    assert!(!screen.contains("panicked"), "{screen}");
+    plain(&screen)
+}
+
+fn app_names(env: &Env) -> Vec<String> {
+    env.json(&["app", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn ctrl_c_at_the_passphrase_prompt_cancels_with_130_and_changes_nothing() {
+    let env = Env::new();
+    let before = env.store_bytes();
+    let mut t = Term::spawn(&env, 80, &["app", "create", "A"], &[]);
+    t.expect("Passphrase for");
+    t.send("half-typed");
+    t.send(CTRL_C);
+    let screen = exited(&mut t, 130);
+    assert!(
+        screen.contains("error: cancelled at the passphrase prompt; nothing was changed"),
+        "{screen}"
+    );
+    assert_eq!(env.store_bytes(), before);
+    assert!(app_names(&env).is_empty());
+}
+
+#[test]
+fn ctrl_d_at_the_passphrase_prompt_cancels_without_trying_a_passphrase() {
+    let env = Env::new();
+    let mut t = Term::spawn(&env, 80, &["app", "list"], &[]);
+    t.expect("Passphrase for");
+    t.send(CTRL_D);
+    let screen = exited(&mut t, 130);
+    assert!(
+        screen.contains("cancelled at the passphrase prompt"),
+        "{screen}"
+    );
+    // No key was derived: no spinner, no verdict on a passphrase.
+    assert!(!screen.contains("Deriving"), "{screen}");
+    assert!(!screen.contains("wrong passphrase"), "{screen}");
+    assert!(!screen.contains("try again"), "{screen}");
+}
+
+#[test]
+fn ctrl_c_and_ctrl_d_at_a_confirmation_cancel_with_130_and_keep_the_app() {
+    let env = Env::new();
+    env.app("A");
+    for key in [CTRL_C, CTRL_D] {
+        let mut t = Term::spawn(
+            &env,
+            80,
+            &["app", "delete", "A"],
+            &[("APPCTL_PASSPHRASE", PASSPHRASE)],
+        );
+        t.expect("Really delete app");
+        t.send(key);
+        let screen = exited(&mut t, 130);
+        assert!(
+            screen.contains("error: cancelled at the confirmation prompt; nothing was changed"),
+            "{screen}"
+        );
+        assert_eq!(app_names(&env), ["A"]);
+    }
+    // The same question answered: n keeps the app, y deletes it.
+    let mut t = Term::spawn(
+        &env,
+        80,
+        &["app", "delete", "A"],
+        &[("APPCTL_PASSPHRASE", PASSPHRASE)],
+    );
+    t.expect("[y/N]");
+    t.send("n");
+    exited(&mut t, 8);
+    assert_eq!(app_names(&env), ["A"]);
+    let mut t = Term::spawn(
+        &env,
+        80,
+        &["app", "delete", "A"],
+        &[("APPCTL_PASSPHRASE", PASSPHRASE)],
+    );
+    t.expect("[y/N]");
+    t.send("y");
+    exited(&mut t, 0);
+    assert!(app_names(&env).is_empty());
+}
+
+#[test]
+fn ctrl_c_at_the_new_passphrase_prompts_of_init_creates_no_store() {
+    let env = Env::bare();
+    let init = ["init", "--kdf-memory-mib", "19", "--kdf-iterations", "2"];
+    // At the first prompt, then at the repeat prompt.
+    for typed in ["", "a new passphrase\r"] {
+        let mut t = Term::spawn(&env, 80, &init, &[]);
+        t.expect("New passphrase for");
+        t.send(typed);
+        if !typed.is_empty() {
+            t.expect("Repeat the passphrase");
+        }
+        t.send(CTRL_C);
+        let screen = exited(&mut t, 130);
+        assert!(
+            screen.contains("cancelled at the new passphrase prompt"),
+            "{screen}"
+        );
+        assert!(!env.store.exists());
+    }
+    // Typed the same twice, after a mismatch, it makes the store.
+    let mut t = Term::spawn(&env, 200, &init, &[]);
+    t.expect("New passphrase for");
+    t.send("one\r");
+    t.expect("Repeat the passphrase");
+    t.send("two\r");
+    t.expect("do not match; try again");
+    t.send("same one\r");
+    t.expect("Repeat the passphrase: ");
+    t.send("same one\r");
+    exited(&mut t, 0);
+    assert!(env.store.exists());
+    let out = env
+        .cmd()
+        .env("APPCTL_PASSPHRASE", "same one")
+        .args(["app", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn ctrl_c_at_the_new_passphrase_prompt_of_passwd_keeps_the_old_one() {
+    let env = Env::new();
+    let before = env.store_bytes();
+    let mut t = Term::spawn(&env, 80, &["passwd"], &[]);
+    t.expect("Passphrase for");
+    t.send(PASSPHRASE);
+    t.send("\r");
+    t.expect("New passphrase for");
+    t.send("something else\r");
+    t.expect("Repeat the passphrase");
+    t.send(CTRL_C);
+    let screen = exited(&mut t, 130);
+    assert!(screen.contains("nothing was changed"), "{screen}");
+    assert_eq!(env.store_bytes(), before);
+    env.ok(&["app", "list"]);
+}
+
+/// `stty -a`'s flags: `echo` when on, `-echo` when off.
+fn stty_flags(screen: &str) -> Vec<String> {
+    screen.split_whitespace().map(str::to_string).collect()
+}
+
+#[test]
+fn under_dash_the_next_command_finds_the_terminal_as_it_was() {
+    let env = Env::new();
+    env.app("A");
+    let script = "appctl app list; echo \"exit=$?\"; \
+                  APPCTL_PASSPHRASE=\"$PW\" appctl app delete A; echo \"exit=$?\"; stty -a";
+    let mut t = Term::spawn_dash(&env, 80, script, &[("PW", PASSPHRASE)]);
+    t.expect("Passphrase for");
+    t.send(CTRL_C);
+    t.expect("exit=130");
+    t.expect("Really delete app");
+    t.send(CTRL_C);
+    let screen = exited(&mut t, 0);
+    assert_eq!(screen.matches("exit=130").count(), 2, "{screen}");
+    let after = &screen[screen.rfind("exit=130").unwrap()..];
+    let flags = stty_flags(after);
+    for on in ["echo", "icanon", "isig"] {
+        assert!(flags.iter().any(|f| f == on), "{on} is off:\n{after}");
+    }
+    assert_eq!(app_names(&env), ["A"]);
+}
