@@ -29,8 +29,8 @@ pub enum Purpose {
 /// The most a passphrase source may hold; more is surely not a passphrase file.
 const MAX_SOURCE_BYTES: u64 = 64 * 1024;
 
-/// How many times a prompt asks for a new passphrase when the two typed
-/// do not match.
+/// How many times a prompt asks (as sudo does): for the passphrase of the
+/// store when a try is wrong, for a new passphrase when the two do not match.
 pub const TRIES: u32 = 3;
 
 /// Reads the passphrase from the first source that is set.
@@ -58,10 +58,44 @@ fn ask(ctx: &Ctx, purpose: Purpose) -> Result<Passphrase> {
     }
 }
 
-/// Runs `attempt` with the passphrase from a configured source, else
-/// typed at a prompt.
-pub fn unlock<T>(ctx: &Ctx, attempt: impl FnOnce(&[u8]) -> Result<T>) -> Result<T> {
-    attempt(&read(ctx, Purpose::Unlock)?)
+/// Runs `attempt` with the passphrase: once with a configured source, or
+/// at a prompt up to [`TRIES`] times while it fails as a wrong passphrase
+/// ("Sorry, try again."). An empty answer is a wrong try without a key
+/// derivation: no store has an empty passphrase.
+pub fn unlock<T>(ctx: &Ctx, mut attempt: impl FnMut(&[u8]) -> Result<T>) -> Result<T> {
+    if let Some(pw) = from_sources(ctx)? {
+        return attempt(&pw);
+    }
+    if !super::interactive() {
+        return Err(no_source());
+    }
+    for tries in 1..=TRIES {
+        let pw = ask(ctx, Purpose::Unlock)?;
+        let result = if pw.is_empty() {
+            Err(Error::new(Kind::Auth, "empty passphrase"))
+        } else {
+            attempt(&pw)
+        };
+        match result {
+            Err(e) if e.kind() == Kind::Auth => {
+                if tries < TRIES {
+                    Tty::open()?.say("Sorry, try again.\n");
+                }
+            }
+            other => return other,
+        }
+    }
+    Err(Error::new(
+        Kind::Auth,
+        format!(
+            "wrong passphrase for store {} ({TRIES} tries)",
+            ctx.store.display()
+        ),
+    )
+    .with_hint(
+        "the store was not changed; if the passphrase is lost, `appctl recover` sets a new one \
+         with the recovery key",
+    ))
 }
 
 fn empty_new() -> Error {

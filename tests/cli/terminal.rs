@@ -1,5 +1,5 @@
 //! A person at a terminal: prompts that Ctrl-C and Ctrl-D cancel with the
-//! terminal as it was.
+//! terminal as it was, and a wrong passphrase asked again.
 
 use crate::pty::{Term, cursor_visible, plain};
 use crate::util::{Env, PASSPHRASE};
@@ -59,6 +59,60 @@ fn ctrl_d_at_the_passphrase_prompt_cancels_without_trying_a_passphrase() {
     // No key was derived: no spinner, no verdict on a passphrase.
     assert!(!screen.contains("Deriving"), "{screen}");
     assert!(!screen.contains("wrong passphrase"), "{screen}");
+    assert!(!screen.contains("try again"), "{screen}");
+}
+
+#[test]
+fn a_wrong_passphrase_at_the_prompt_is_asked_again() {
+    let env = Env::new();
+    let mut t = Term::spawn(&env, 80, &["app", "create", "A"], &[]);
+    t.expect("Passphrase for");
+    t.send("not it\r");
+    t.expect("Sorry, try again.");
+    // Backspace and Ctrl-U edit the line: a typo fixed is the passphrase.
+    t.send("garbage\x15");
+    t.send(&PASSPHRASE.replace("staple", "staplx\x7fe"));
+    t.send("\r");
+    let screen = exited(&mut t, 0);
+    // The wrong try was derived and refused: the spinner ran for it.
+    assert!(screen.contains("Deriving"), "{screen}");
+    assert!(!screen.contains("error:"), "{screen}");
+    assert_eq!(app_names(&env), ["A"]);
+}
+
+#[test]
+fn three_wrong_passphrases_at_the_prompt_exit_5() {
+    let env = Env::new();
+    let before = env.store_bytes();
+    let mut t = Term::spawn(&env, 80, &["app", "create", "A"], &[]);
+    for _ in 0..2 {
+        t.expect("Passphrase for");
+        t.send("not it\r");
+        t.expect("Sorry, try again.");
+    }
+    // An empty answer is a wrong try too.
+    t.send("\r");
+    let screen = exited(&mut t, 5);
+    assert_eq!(screen.matches("Sorry, try again.").count(), 2, "{screen}");
+    assert!(
+        screen.contains("error: wrong passphrase for store"),
+        "{screen}"
+    );
+    assert!(screen.contains("(3 tries)"), "{screen}");
+    assert_eq!(env.store_bytes(), before);
+}
+
+#[test]
+fn a_wrong_passphrase_from_a_source_is_not_asked_again() {
+    let env = Env::new();
+    let mut t = Term::spawn(
+        &env,
+        80,
+        &["app", "list"],
+        &[("APPCTL_PASSPHRASE", "wrong")],
+    );
+    let screen = exited(&mut t, 5);
+    assert!(!screen.contains("Passphrase for"), "{screen}");
     assert!(!screen.contains("try again"), "{screen}");
 }
 
