@@ -9,7 +9,8 @@ use std::path::Path;
 pub enum Kind {
     /// A bug or an unexpected failure of a library (exit 1).
     Internal,
-    /// The command line could not be parsed (exit 2).
+    /// The command line could not be parsed, or a command was run where it
+    /// cannot do its job, such as `unlock` outside `eval "$(…)"` (exit 2).
     Usage,
     /// A project, app or credential does not exist (exit 3).
     NotFound,

@@ -6,10 +6,11 @@ use super::output;
 use super::{Ctx, passphrase, session_dir, session_token, with_spinner};
 use crate::crypto::kdf::KdfParams;
 use crate::crypto::token::normalize_recovery_key;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::store::envelope::{self, Header, SlotKind};
 use crate::store::{IssuedSecrets, Store, Unlock, file, now, session};
 use serde_json::json;
+use std::io::IsTerminal;
 use std::time::Duration;
 
 /// The longest session `unlock` makes.
@@ -28,8 +29,43 @@ fn parse_ttl(s: &str) -> Result<Duration> {
     Ok(d)
 }
 
+/// The command line this process was started with, quoted for a shell,
+/// with `appctl` for the program.
+fn this_command() -> String {
+    let mut words = vec!["appctl".to_string()];
+    for arg in std::env::args_os().skip(1) {
+        let arg = arg.to_string_lossy().into_owned();
+        words.push(match shlex::try_quote(&arg) {
+            Ok(q) => q.into_owned(),
+            Err(_) => arg,
+        });
+    }
+    words.join(" ")
+}
+
+/// `unlock` with stdout at a terminal: the session would only reach the
+/// screen, the shell would stay locked, and a live session file would be
+/// left for its whole TTL. So none is made, and no passphrase asked.
+fn not_through_eval(ctx: &Ctx) -> Error {
+    let cmd = this_command();
+    let hint = if ctx.json {
+        format!("capture the document it prints, such as: doc=\"$({cmd})\"")
+    } else {
+        format!("run it as: eval \"$({cmd})\"")
+    };
+    Error::new(
+        Kind::Usage,
+        "unlock prints a session for the shell to take in, and its output goes to the \
+         terminal here; nothing was unlocked",
+    )
+    .with_hint(hint)
+}
+
 pub(super) fn unlock(ctx: &Ctx, a: UnlockArgs) -> Result<()> {
     let ttl = parse_ttl(&a.ttl)?;
+    if std::io::stdout().is_terminal() {
+        return Err(not_through_eval(ctx));
+    }
     let store = ctx.open_with_passphrase(crate::store::Access::Read)?;
     let expires_at = now() + ttl.as_secs() as i64;
     let token = store.start_session(&session_dir()?, expires_at)?;

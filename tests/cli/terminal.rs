@@ -1,8 +1,10 @@
 //! A person at a terminal: prompts that Ctrl-C and Ctrl-D cancel with the
-//! terminal as it was, and a wrong passphrase asked again.
+//! terminal as it was, a wrong passphrase asked again, and `unlock` typed
+//! without `eval`.
 
 use crate::pty::{Term, cursor_visible, plain};
 use crate::util::{Env, PASSPHRASE};
+use std::path::Path;
 
 const CTRL_C: &str = "\x03";
 const CTRL_D: &str = "\x04";
@@ -243,4 +245,64 @@ fn under_dash_the_next_command_finds_the_terminal_as_it_was() {
         assert!(flags.iter().any(|f| f == on), "{on} is off:\n{after}");
     }
     assert_eq!(app_names(&env), ["A"]);
+}
+
+/// A private runtime directory, as a login session has.
+fn runtime_dir(env: &Env) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = env.path("run");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    dir
+}
+
+fn session_files(runtime: &Path) -> usize {
+    std::fs::read_dir(runtime.join("appctl")).map_or(0, |d| d.count())
+}
+
+#[test]
+fn unlock_typed_at_a_terminal_makes_no_session_and_says_how() {
+    let env = Env::new();
+    let run = runtime_dir(&env);
+    let xdg = ("XDG_RUNTIME_DIR", run.to_str().unwrap());
+    for (args, says) in [
+        (
+            &["unlock", "--ttl", "2h"][..],
+            "hint: run it as: eval \"$(appctl unlock --ttl 2h)\"",
+        ),
+        (
+            &["--json", "unlock"][..],
+            "capture the document it prints, such as: doc=\\\"$(appctl --json unlock)\\\"",
+        ),
+    ] {
+        let mut t = Term::spawn(&env, 200, args, &[xdg]);
+        let screen = exited(&mut t, 2);
+        assert!(screen.contains(says), "{screen}");
+        assert!(screen.contains("nothing was unlocked"), "{screen}");
+        assert!(!screen.contains("Passphrase for"), "{screen}");
+        assert!(!screen.contains("APPCTL_SESSION="), "{screen}");
+        assert_eq!(session_files(&run), 0);
+    }
+}
+
+#[test]
+fn unlock_through_eval_at_a_terminal_unlocks_the_shell() {
+    let env = Env::new();
+    let run = runtime_dir(&env);
+    let script = "eval \"$(appctl unlock)\" && appctl app create A >/dev/null && appctl app list";
+    let mut t = Term::spawn_dash(
+        &env,
+        200,
+        script,
+        &[("XDG_RUNTIME_DIR", run.to_str().unwrap())],
+    );
+    t.expect("Passphrase for");
+    t.send(PASSPHRASE);
+    t.send("\r");
+    let screen = exited(&mut t, 0);
+    // Asked once: `app create` and `app list` used the session.
+    assert_eq!(screen.matches("Passphrase for").count(), 1, "{screen}");
+    assert!(screen.contains(" A "), "{screen}");
+    assert!(!screen.contains("APPCTL_SESSION="), "{screen}");
+    assert_eq!(session_files(&run), 1);
 }
