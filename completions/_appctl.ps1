@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'appctl' -ScriptBlock {
             [CompletionResult]::new('recovery-key', 'recovery-key', [CompletionResultType]::ParameterValue, 'Manage the recovery key')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the whole store: authentication, integrity, invariants, modes')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Copy the store (still encrypted) to PATH, taken under the lock')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the store''s path, owner, contents and this shell''s session; never asks for the passphrase')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -548,6 +549,16 @@ Register-ArgumentCompleter -Native -CommandName 'appctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'appctl;status' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (errors as JSON on stderr)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm destructive actions without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm destructive actions without asking')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'appctl;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a new store (never overwrites one)')
             [CompletionResult]::new('dashboard', 'dashboard', [CompletionResultType]::ParameterValue, 'Show projects with their apps, then standalone apps')
@@ -562,6 +573,7 @@ Register-ArgumentCompleter -Native -CommandName 'appctl' -ScriptBlock {
             [CompletionResult]::new('recovery-key', 'recovery-key', [CompletionResultType]::ParameterValue, 'Manage the recovery key')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the whole store: authentication, integrity, invariants, modes')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Copy the store (still encrypted) to PATH, taken under the lock')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the store''s path, owner, contents and this shell''s session; never asks for the passphrase')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -674,6 +686,9 @@ Register-ArgumentCompleter -Native -CommandName 'appctl' -ScriptBlock {
             break
         }
         'appctl;help;backup' {
+            break
+        }
+        'appctl;help;status' {
             break
         }
         'appctl;help;help' {

@@ -55,6 +55,9 @@ _appctl() {
             appctl,recovery-key)
                 cmd="appctl__subcmd__recovery__subcmd__key"
                 ;;
+            appctl,status)
+                cmd="appctl__subcmd__status"
+                ;;
             appctl,unlock)
                 cmd="appctl__subcmd__unlock"
                 ;;
@@ -150,6 +153,9 @@ _appctl() {
                 ;;
             appctl__subcmd__help,recovery-key)
                 cmd="appctl__subcmd__help__subcmd__recovery__subcmd__key"
+                ;;
+            appctl__subcmd__help,status)
+                cmd="appctl__subcmd__help__subcmd__status"
                 ;;
             appctl__subcmd__help,unlock)
                 cmd="appctl__subcmd__help__subcmd__unlock"
@@ -293,7 +299,7 @@ _appctl() {
 
     case "${cmd}" in
         appctl)
-            opts="-y -h -V --store --json --passphrase-file --yes --help --version init dashboard project app keys log unlock lock passwd recover recovery-key check backup help"
+            opts="-y -h -V --store --json --passphrase-file --yes --help --version init dashboard project app keys log unlock lock passwd recover recovery-key check backup status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -843,7 +849,7 @@ _appctl() {
             return 0
             ;;
         appctl__subcmd__help)
-            opts="init dashboard project app keys log unlock lock passwd recover recovery-key check backup help"
+            opts="init dashboard project app keys log unlock lock passwd recover recovery-key check backup status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1279,6 +1285,20 @@ _appctl() {
         appctl__subcmd__help__subcmd__recovery__subcmd__key__subcmd__regenerate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        appctl__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2017,6 +2037,28 @@ _appctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        appctl__subcmd__status)
+            opts="-y -h --store --json --passphrase-file --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[appctl] = {|@words|
             cand recovery-key 'Manage the recovery key'
             cand check 'Verify the whole store: authentication, integrity, invariants, modes'
             cand backup 'Copy the store (still encrypted) to PATH, taken under the lock'
+            cand status 'Show the store''s path, owner, contents and this shell''s session; never asks for the passphrase'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'appctl;init'= {
@@ -487,6 +488,15 @@ set edit:completion:arg-completer[appctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'appctl;status'= {
+            cand --store 'The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]'
+            cand --passphrase-file 'Read the passphrase from the first line of FILE'
+            cand --json 'Print one JSON document on stdout (errors as JSON on stderr)'
+            cand -y 'Confirm destructive actions without asking'
+            cand --yes 'Confirm destructive actions without asking'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'appctl;help'= {
             cand init 'Create a new store (never overwrites one)'
             cand dashboard 'Show projects with their apps, then standalone apps'
@@ -501,6 +511,7 @@ set edit:completion:arg-completer[appctl] = {|@words|
             cand recovery-key 'Manage the recovery key'
             cand check 'Verify the whole store: authentication, integrity, invariants, modes'
             cand backup 'Copy the store (still encrypted) to PATH, taken under the lock'
+            cand status 'Show the store''s path, owner, contents and this shell''s session; never asks for the passphrase'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'appctl;help;init'= {
@@ -582,6 +593,8 @@ set edit:completion:arg-completer[appctl] = {|@words|
         &'appctl;help;check'= {
         }
         &'appctl;help;backup'= {
+        }
+        &'appctl;help;status'= {
         }
         &'appctl;help;help'= {
         }

@@ -79,6 +79,8 @@ pub enum Command {
     Check,
     /// Copy the store (still encrypted) to PATH, taken under the lock
     Backup(BackupArgs),
+    /// Show the store's path, owner, contents and this shell's session; never asks for the passphrase
+    Status,
 }
 
 /// Arguments of `unlock`.

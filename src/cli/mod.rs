@@ -11,6 +11,7 @@ mod output;
 mod passphrase;
 mod project;
 mod render;
+mod status;
 mod store_cmds;
 mod tty;
 
@@ -285,6 +286,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::RecoveryKey(c) => access::recovery_key(&ctx, c),
         Command::Check => store_cmds::check(&ctx),
         Command::Backup(a) => store_cmds::backup(&ctx, a),
+        Command::Status => status::status(&ctx),
     }
 }
 

@@ -75,6 +75,17 @@ impl std::fmt::Debug for Unlock<'_> {
     }
 }
 
+/// How many objects a store holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Projects.
+    pub projects: i64,
+    /// Apps, standalone or in a project.
+    pub apps: i64,
+    /// Credentials in any state.
+    pub credentials: i64,
+}
+
 /// An open, decrypted store.
 pub struct Store {
     path: PathBuf,
@@ -554,6 +565,20 @@ impl Store {
             .parse()
             .map_err(|_| Error::damaged(&self.path, "the owner ID is not a number"))?;
         Ok(Owner { handle, user_id })
+    }
+
+    /// How many projects, apps and credentials (in any state) it holds.
+    pub fn counts(&self) -> Result<Counts> {
+        let count = |table: &str| -> Result<i64> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        Ok(Counts {
+            projects: count("projects")?,
+            apps: count("apps")?,
+            credentials: count("credentials")?,
+        })
     }
 
     /// The key for credential fingerprints.

@@ -154,16 +154,14 @@ fn parse_file(bytes: &[u8]) -> Option<([u8; STORE_ID_LEN], i64)> {
     Some((store_id, i64::from_le_bytes(exp)))
 }
 
-/// Opens the session `token` for the store `store_id`: returns its data key,
-/// or exit 5 when it is expired, destroyed, altered or for another store.
-pub fn open(dir: &Path, token: &Token, store_id: &[u8; STORE_ID_LEN]) -> Result<Key> {
-    let path = dir.join(&token.id);
-    let bytes = match fs::read(&path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(expired()),
-        Err(e) => return Err(Error::io("read session file", &path, &e)),
-    };
-    let (file_store, expires_at) = parse_file(&bytes).ok_or_else(expired)?;
+/// The store ID, expiry and data key of the session file `bytes`, once
+/// authenticated with `token`'s key; `None` when it is not such a file or
+/// the key does not open it.
+fn authenticate(
+    bytes: &[u8],
+    token: &Token,
+) -> Option<([u8; STORE_ID_LEN], i64, Zeroizing<Vec<u8>>)> {
+    let (file_store, expires_at) = parse_file(bytes)?;
     let mut nonce = [0u8; aead::NONCE_LEN];
     nonce.copy_from_slice(&bytes[HEAD_LEN..HEAD_LEN + aead::NONCE_LEN]);
     // Authenticate before trusting the expiry or the store ID in the file.
@@ -173,8 +171,29 @@ pub fn open(dir: &Path, token: &Token, store_id: &[u8; STORE_ID_LEN]) -> Result<
         &bytes[HEAD_LEN + aead::NONCE_LEN..],
         &aad(&bytes[..HEAD_LEN], &token.id),
     )
-    .map(Zeroizing::new)
-    .ok_or_else(expired)?;
+    .map(Zeroizing::new)?;
+    Some((file_store, expires_at, plain))
+}
+
+/// What the session `token` is, read without changing anything: the store
+/// it was made for and until when it lasts (both authenticated), or `None`
+/// when it has ended (no file, expired, altered).
+pub fn inspect(dir: &Path, token: &Token) -> Option<([u8; STORE_ID_LEN], i64)> {
+    let bytes = fs::read(dir.join(&token.id)).ok()?;
+    let (store_id, expires_at, _) = authenticate(&bytes, token)?;
+    (expires_at > super::now()).then_some((store_id, expires_at))
+}
+
+/// Opens the session `token` for the store `store_id`: returns its data key,
+/// or exit 5 when it is expired, destroyed, altered or for another store.
+pub fn open(dir: &Path, token: &Token, store_id: &[u8; STORE_ID_LEN]) -> Result<Key> {
+    let path = dir.join(&token.id);
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(expired()),
+        Err(e) => return Err(Error::io("read session file", &path, &e)),
+    };
+    let (file_store, expires_at, plain) = authenticate(&bytes, token).ok_or_else(expired)?;
     if expires_at <= super::now() {
         let _ = fs::remove_file(&path);
         return Err(expired());
@@ -264,6 +283,26 @@ mod tests {
         bytes[9 + 16..HEAD_LEN].copy_from_slice(&i64::MAX.to_le_bytes());
         fs::write(&path, &bytes).unwrap();
         assert_eq!(open(&dir, &t, &[1; 16]).unwrap_err().exit_code(), 5);
+    }
+
+    #[test]
+    fn inspect_reports_a_live_session_and_changes_nothing() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("s");
+        let exp = super::super::now() + 60;
+        let live = create(&dir, &[1; 16], &random_key(), exp).unwrap();
+        assert_eq!(inspect(&dir, &live), Some(([1; 16], exp)));
+        let old = create(&dir, &[1; 16], &random_key(), super::super::now() - 1).unwrap();
+        assert_eq!(inspect(&dir, &old), None);
+        assert!(dir.join(&old.id).exists(), "inspect removes nothing");
+        // Another key does not open the file: the expiry is not trusted.
+        let forged = Token {
+            id: live.id.clone(),
+            key: random_key(),
+        };
+        assert_eq!(inspect(&dir, &forged), None);
+        assert!(destroy(&dir, &live));
+        assert_eq!(inspect(&dir, &live), None);
     }
 
     #[test]

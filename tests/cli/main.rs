@@ -13,6 +13,7 @@ mod passphrase;
 mod performance;
 mod projects;
 mod pty;
+mod status;
 mod store_file;
 mod terminal;
 mod util;

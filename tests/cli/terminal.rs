@@ -289,7 +289,7 @@ fn unlock_typed_at_a_terminal_makes_no_session_and_says_how() {
 fn unlock_through_eval_at_a_terminal_unlocks_the_shell() {
     let env = Env::new();
     let run = runtime_dir(&env);
-    let script = "eval \"$(appctl unlock)\" && appctl app create A >/dev/null && appctl app list";
+    let script = "eval \"$(appctl unlock)\" && appctl app create A >/dev/null && appctl status";
     let mut t = Term::spawn_dash(
         &env,
         200,
@@ -300,9 +300,10 @@ fn unlock_through_eval_at_a_terminal_unlocks_the_shell() {
     t.send(PASSPHRASE);
     t.send("\r");
     let screen = exited(&mut t, 0);
-    // Asked once: `app create` and `app list` used the session.
+    // Asked once: `app create` and `status` used the session.
     assert_eq!(screen.matches("Passphrase for").count(), 1, "{screen}");
-    assert!(screen.contains(" A "), "{screen}");
+    assert!(screen.contains("valid until"), "{screen}");
+    assert!(screen.contains("1 app(s)"), "{screen}");
     assert!(!screen.contains("APPCTL_SESSION="), "{screen}");
     assert_eq!(session_files(&run), 1);
 }
