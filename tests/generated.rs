@@ -7,8 +7,8 @@
 //! ```
 
 use appctl::cli::Cli;
+use appctl::cli::complete::{self, Shell};
 use clap::CommandFactory;
-use clap_complete::{Generator, Shell};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -18,21 +18,13 @@ fn root() -> PathBuf {
 /// Every generated file with the contents it should have.
 fn expected() -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
-    let mut cmd = Cli::command();
-    for shell in [
-        Shell::Bash,
-        Shell::Zsh,
-        Shell::Fish,
-        Shell::Elvish,
-        Shell::PowerShell,
-    ] {
-        let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut cmd, "appctl", &mut buf);
+    for shell in Shell::ALL {
         files.push((
-            Path::new("completions").join(shell.file_name("appctl")),
-            buf,
+            Path::new("completions").join(shell.file_name()),
+            complete::script(shell).into_bytes(),
         ));
     }
+    let mut cmd = Cli::command();
     cmd.build();
     let mut buf = Vec::new();
     clap_mangen::Man::new(cmd.clone()).render(&mut buf).unwrap();
@@ -95,6 +87,33 @@ fn completions_and_man_pages_are_up_to_date() {
 }
 
 #[test]
+fn the_committed_scripts_are_what_appctl_completion_prints() {
+    for shell in Shell::ALL {
+        let name = format!("{shell:?}").to_lowercase();
+        let out = assert_cmd::Command::cargo_bin("appctl")
+            .unwrap()
+            .env_clear()
+            .args(["completion", &name])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "appctl completion {name}");
+        assert!(out.stderr.is_empty());
+        let committed = std::fs::read(root().join("completions").join(shell.file_name())).unwrap();
+        assert!(
+            out.stdout == committed,
+            "completions/{} differs from `appctl completion {name}`",
+            shell.file_name()
+        );
+        // The script asks appctl itself, through APPCTL_COMPLETE.
+        assert!(
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .contains("APPCTL_COMPLETE")
+        );
+    }
+}
+
+#[test]
 fn every_command_has_a_man_page_and_the_format_page_exists() {
     let files = expected();
     for name in [
@@ -103,6 +122,7 @@ fn every_command_has_a_man_page_and_the_format_page_exists() {
         "appctl-app-create.1",
         "appctl-keys-regenerate.1",
         "appctl-recovery-key-regenerate.1",
+        "appctl-completion.1",
     ] {
         assert!(files.iter().any(|(p, _)| p.ends_with(name)), "{name}");
     }

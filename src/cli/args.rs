@@ -1,8 +1,10 @@
 //! The clap definitions of every command and flag. The doc comments here are
 //! the `--help` text, the man pages and the completions.
 
+use super::complete;
 use crate::model::{CredentialKind, Environment, Permissions};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+use clap_complete::engine::ArgValueCompleter;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -81,6 +83,21 @@ pub enum Command {
     Backup(BackupArgs),
     /// Show the store's path, owner, contents and this shell's session; never asks for the passphrase
     Status,
+    /// Print the completion script for SHELL, to source from the shell's startup file
+    ///
+    /// Besides commands and flags, the script completes app and project
+    /// names (and credential kinds) from the store, but only while this
+    /// shell holds an unlock session (`eval "$(appctl unlock)"`): completing
+    /// never asks for or reads the passphrase. The script runs `appctl`
+    /// from PATH.
+    Completion(CompletionArgs),
+}
+
+/// Arguments of `completion`.
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to complete in
+    pub shell: complete::Shell,
 }
 
 /// Arguments of `unlock`.
@@ -179,7 +196,7 @@ pub struct InitArgs {
 #[derive(Debug, Args)]
 pub struct LogArgs {
     /// Only events of this app (ID or name; an ID also finds deleted apps)
-    #[arg(long, value_name = "APP")]
+    #[arg(long, value_name = "APP", add = ArgValueCompleter::new(complete::apps))]
     pub app: Option<OsString>,
     /// Show at most N events
     #[arg(long, value_name = "N", default_value_t = 50)]
@@ -201,11 +218,13 @@ pub enum ProjectCommand {
     /// Show a project and its apps
     Show {
         /// Project ID or name
+        #[arg(add = ArgValueCompleter::new(complete::projects))]
         project: OsString,
     },
     /// Change a project's name or details (an empty value clears a field)
     Update {
         /// Project ID or name
+        #[arg(add = ArgValueCompleter::new(complete::projects))]
         project: OsString,
         /// New name
         #[arg(long, value_name = "NAME")]
@@ -216,6 +235,7 @@ pub enum ProjectCommand {
     /// Delete a project
     Delete {
         /// Project ID or name
+        #[arg(add = ArgValueCompleter::new(complete::projects))]
         project: OsString,
         /// Also delete its apps and their credentials
         #[arg(long, conflicts_with = "detach_apps")]
@@ -248,7 +268,7 @@ pub enum AppCommand {
         /// Unique name, 1–32 characters
         name: OsString,
         /// The project to create it in (ID or name) [default: standalone]
-        #[arg(long, value_name = "PROJECT")]
+        #[arg(long, value_name = "PROJECT", add = ArgValueCompleter::new(complete::projects))]
         project: Option<OsString>,
         #[command(flatten)]
         details: DetailArgs,
@@ -258,7 +278,12 @@ pub enum AppCommand {
     /// List apps
     List {
         /// Only the apps of this project (ID or name)
-        #[arg(long, value_name = "PROJECT", conflicts_with = "standalone")]
+        #[arg(
+            long,
+            value_name = "PROJECT",
+            conflicts_with = "standalone",
+            add = ArgValueCompleter::new(complete::projects)
+        )]
         project: Option<OsString>,
         /// Only apps without a project
         #[arg(long)]
@@ -267,11 +292,13 @@ pub enum AppCommand {
     /// Show an app's details and credential metadata (never secrets)
     Show {
         /// App ID or name
+        #[arg(add = ArgValueCompleter::new(complete::apps))]
         app: OsString,
     },
     /// Change an app's name or details (an empty value clears a field)
     Update {
         /// App ID or name
+        #[arg(add = ArgValueCompleter::new(complete::apps))]
         app: OsString,
         /// New name
         #[arg(long, value_name = "NAME")]
@@ -288,11 +315,13 @@ pub enum AppCommand {
     /// Move an app into a project, or make it standalone
     Move {
         /// App ID or name
+        #[arg(add = ArgValueCompleter::new(complete::apps))]
         app: OsString,
         /// The project to move it to (ID or name)
         #[arg(
             long,
             value_name = "PROJECT",
+            add = ArgValueCompleter::new(complete::projects),
             required_unless_present = "standalone",
             conflicts_with = "standalone"
         )]
@@ -304,11 +333,13 @@ pub enum AppCommand {
     /// Delete an app and all its credentials
     Delete {
         /// App ID or name
+        #[arg(add = ArgValueCompleter::new(complete::apps))]
         app: OsString,
     },
     /// Suspend an app: its credentials cannot be created or regenerated
     Suspend {
         /// App ID or name
+        #[arg(add = ArgValueCompleter::new(complete::apps))]
         app: OsString,
         /// Why (shown in listings)
         #[arg(long, value_name = "TEXT")]
@@ -317,6 +348,7 @@ pub enum AppCommand {
     /// Lift an app's suspension
     Reinstate {
         /// App ID or name
+        #[arg(add = ArgValueCompleter::new(complete::apps))]
         app: OsString,
     },
 }
@@ -337,7 +369,7 @@ pub struct DetailArgs {
     #[arg(long, value_name = "TEXT")]
     pub description: Option<OsString>,
     /// Icon: a PNG, JPEG or GIF file of at most 700 KiB ("" removes it)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub icon: Option<OsString>,
     /// Website URL (http or https)
     #[arg(long, value_name = "URL")]
@@ -389,11 +421,13 @@ pub enum KeysCommand {
     /// Metadata of every credential of an app (never the values)
     List {
         /// App ID or name
+        #[arg(add = ArgValueCompleter::new(complete::apps))]
         app: OsString,
     },
     /// Make a credential where none is active; prints it once
     Create {
         /// App ID or name
+        #[arg(add = ArgValueCompleter::new(complete::apps))]
         app: OsString,
         /// consumer, bearer or access
         kind: CredentialKind,
@@ -403,6 +437,7 @@ pub enum KeysCommand {
     /// Replace a credential; prints the new one once and says what else became invalid
     Regenerate {
         /// App ID or name
+        #[arg(add = ArgValueCompleter::new(complete::apps))]
         app: OsString,
         /// consumer, bearer or access
         kind: CredentialKind,
@@ -412,6 +447,7 @@ pub enum KeysCommand {
     /// Revoke a credential (asks for confirmation, or --yes)
     Revoke {
         /// App ID or name
+        #[arg(add = ArgValueCompleter::new(complete::apps))]
         app: OsString,
         /// consumer, bearer or access
         kind: CredentialKind,

@@ -5,6 +5,7 @@
 mod access;
 mod app;
 mod args;
+pub mod complete;
 mod input;
 mod keys;
 mod output;
@@ -29,6 +30,7 @@ use std::time::Duration;
 /// Runs appctl with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
     disable_core_dumps();
+    complete::answer_if_asked();
     let json = wants_json(std::env::args_os());
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -271,6 +273,10 @@ fn default_store() -> Result<PathBuf> {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    // Needs no store, so no store path, lock timeout or home directory.
+    if let Command::Completion(a) = &cli.command {
+        return output::stdout(&complete::script(a.shell));
+    }
     let ctx = Ctx::from_cli(&cli)?;
     match cli.command {
         Command::Init(a) => store_cmds::init(&ctx, a),
@@ -287,6 +293,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Check => store_cmds::check(&ctx),
         Command::Backup(a) => store_cmds::backup(&ctx, a),
         Command::Status => status::status(&ctx),
+        Command::Completion(_) => unreachable!("handled above"),
     }
 }
 

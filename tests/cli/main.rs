@@ -3,6 +3,7 @@
 
 mod access;
 mod apps;
+mod completion;
 mod durability;
 mod hostile;
 mod input;
