@@ -13,7 +13,16 @@ use std::path::PathBuf;
 /// Keeps projects, apps, app settings and credentials in one encrypted file
 /// and prints every newly generated secret exactly once.
 #[derive(Debug, Parser)]
-#[command(name = "appctl", version, max_term_width = 100)]
+#[command(
+    name = "appctl",
+    version,
+    max_term_width = 100,
+    after_help = "\
+Examples:
+  appctl init --owner alice
+  eval \"$(appctl unlock --ttl 1h)\"
+  appctl app create my-bot --project Demo --permissions read-write"
+)]
 pub struct Cli {
     /// The store file [default: $APPCTL_STORE, else ~/.local/share/appctl/store.appctl]
     #[arg(
@@ -52,34 +61,100 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new store (never overwrites one)
+    #[command(after_help = "\
+Examples:
+  appctl init --owner alice
+  appctl --store ./dev.appctl init --kdf-target-ms 500
+  appctl init --passphrase-file ~/.appctl-pass --env > recovery.env")]
     Init(InitArgs),
     /// Show projects with their apps, then standalone apps
+    #[command(after_help = "\
+Examples:
+  appctl dashboard
+  appctl --json dashboard")]
     Dashboard,
     /// Manage projects
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  appctl project create Demo --environment staging
+  appctl project list
+  appctl project show Demo"
+    )]
     Project(ProjectCommand),
     /// Manage apps and their settings
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  appctl app create my-bot --project Demo
+  appctl app list --standalone
+  appctl app update my-bot --permissions read-write"
+    )]
     App(AppCommand),
     /// List, create, regenerate and revoke an app's credentials
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  appctl keys list my-bot
+  appctl keys create my-bot access
+  appctl keys regenerate my-bot consumer --env >> .env"
+    )]
     Keys(KeysCommand),
     /// Show the event log, newest first
+    #[command(after_help = "\
+Examples:
+  appctl log --limit 10
+  appctl log --app my-bot
+  appctl --json log --app 3")]
     Log(LogArgs),
     /// Unlock the store for a while: prints `export APPCTL_SESSION=…` for eval
+    #[command(after_help = "\
+Examples:
+  eval \"$(appctl unlock)\"
+  eval \"$(appctl unlock --ttl 2h)\"
+  appctl --json unlock --ttl 90s")]
     Unlock(UnlockArgs),
     /// End unlock sessions (the current one, or all of this store's)
+    #[command(after_help = "\
+Examples:
+  appctl lock
+  appctl lock --all")]
     Lock(LockArgs),
     /// Change the passphrase (and optionally the KDF parameters)
+    #[command(after_help = "\
+Examples:
+  appctl passwd
+  appctl passwd --new-passphrase-file ./new-pass --kdf-memory-mib 256")]
     Passwd(PasswdArgs),
     /// Set a new passphrase with the recovery key
+    #[command(after_help = "\
+Examples:
+  appctl recover --recovery-key-file ./recovery-key
+  appctl recover --recovery-key-file ./key --new-passphrase-file ./new-pass")]
     Recover(RecoverArgs),
     /// Manage the recovery key
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  appctl recovery-key regenerate
+  appctl recovery-key regenerate --env > recovery.env"
+    )]
     RecoveryKey(RecoveryKeyCommand),
     /// Verify the whole store: authentication, integrity, invariants, modes
+    #[command(after_help = "\
+Examples:
+  appctl check
+  appctl --store ./backup.appctl check")]
     Check,
     /// Copy the store (still encrypted) to PATH, taken under the lock
+    #[command(after_help = "\
+Examples:
+  appctl backup ./backup.appctl
+  appctl backup \"$HOME/backups/appctl-$(date +%F).appctl\"")]
     Backup(BackupArgs),
     /// Show the store's path, owner, contents and this shell's session; never asks for the passphrase
     Status,
@@ -90,6 +165,11 @@ pub enum Command {
     /// shell holds an unlock session (`eval "$(appctl unlock)"`): completing
     /// never asks for or reads the passphrase. The script runs `appctl`
     /// from PATH.
+    #[command(after_help = "\
+Examples:
+  source <(appctl completion bash)      # in ~/.bashrc
+  source <(appctl completion zsh)       # in ~/.zshrc, after compinit
+  appctl completion fish > ~/.config/fish/completions/appctl.fish")]
     Completion(CompletionArgs),
 }
 
@@ -157,6 +237,10 @@ pub struct RecoverArgs {
 #[derive(Debug, Subcommand)]
 pub enum RecoveryKeyCommand {
     /// Replace the recovery key; prints the new one once
+    #[command(after_help = "\
+Examples:
+  appctl recovery-key regenerate
+  appctl recovery-key regenerate --env > recovery.env")]
     Regenerate {
         #[command(flatten)]
         secrets: SecretOutput,
@@ -207,6 +291,11 @@ pub struct LogArgs {
 #[derive(Debug, Subcommand)]
 pub enum ProjectCommand {
     /// Create a project and print its ID
+    #[command(after_help = "\
+Examples:
+  appctl project create Demo
+  appctl project create Billing --environment production
+  appctl project create Ads --description \"Campaign tools and reports\"")]
     Create {
         /// Unique name, 1–64 characters
         name: OsString,
@@ -214,14 +303,26 @@ pub enum ProjectCommand {
         fields: ProjectFields,
     },
     /// List projects
+    #[command(after_help = "\
+Examples:
+  appctl project list
+  appctl --json project list")]
     List,
     /// Show a project and its apps
+    #[command(after_help = "\
+Examples:
+  appctl project show Demo
+  appctl --json project show 1")]
     Show {
         /// Project ID or name
         #[arg(add = ArgValueCompleter::new(complete::projects))]
         project: OsString,
     },
     /// Change a project's name or details (an empty value clears a field)
+    #[command(after_help = "\
+Examples:
+  appctl project update Demo --name Sandbox
+  appctl project update Demo --environment production --use-case \"\"")]
     Update {
         /// Project ID or name
         #[arg(add = ArgValueCompleter::new(complete::projects))]
@@ -233,6 +334,11 @@ pub enum ProjectCommand {
         fields: ProjectFields,
     },
     /// Delete a project
+    #[command(after_help = "\
+Examples:
+  appctl project delete Demo
+  appctl project delete Demo --detach-apps
+  appctl --yes project delete Demo --with-apps")]
     Delete {
         /// Project ID or name
         #[arg(add = ArgValueCompleter::new(complete::projects))]
@@ -264,6 +370,11 @@ pub struct ProjectFields {
 #[derive(Debug, Subcommand)]
 pub enum AppCommand {
     /// Create an app; prints its ID and, once, its API key, API secret and bearer token
+    #[command(after_help = "\
+Examples:
+  appctl app create my-bot
+  appctl app create my-bot --project Demo --permissions read-write
+  appctl app create my-bot --callback-url https://example.com/cb --env > .env")]
     Create {
         /// Unique name, 1–32 characters
         name: OsString,
@@ -276,6 +387,11 @@ pub enum AppCommand {
         secrets: SecretOutput,
     },
     /// List apps
+    #[command(after_help = "\
+Examples:
+  appctl app list
+  appctl app list --project Demo
+  appctl --json app list --standalone")]
     List {
         /// Only the apps of this project (ID or name)
         #[arg(
@@ -290,12 +406,21 @@ pub enum AppCommand {
         standalone: bool,
     },
     /// Show an app's details and credential metadata (never secrets)
+    #[command(after_help = "\
+Examples:
+  appctl app show my-bot
+  appctl --json app show 3")]
     Show {
         /// App ID or name
         #[arg(add = ArgValueCompleter::new(complete::apps))]
         app: OsString,
     },
     /// Change an app's name or details (an empty value clears a field)
+    #[command(after_help = "\
+Examples:
+  appctl app update my-bot --callback-url https://example.com/cb
+  appctl app update my-bot --three-legged-oauth on --permissions read-write
+  appctl app update my-bot --website-url \"\"")]
     Update {
         /// App ID or name
         #[arg(add = ArgValueCompleter::new(complete::apps))]
@@ -313,6 +438,10 @@ pub enum AppCommand {
         details: DetailArgs,
     },
     /// Move an app into a project, or make it standalone
+    #[command(after_help = "\
+Examples:
+  appctl app move my-bot --project Demo
+  appctl app move my-bot --standalone")]
     Move {
         /// App ID or name
         #[arg(add = ArgValueCompleter::new(complete::apps))]
@@ -331,12 +460,19 @@ pub enum AppCommand {
         standalone: bool,
     },
     /// Delete an app and all its credentials
+    #[command(after_help = "\
+Examples:
+  appctl app delete my-bot
+  appctl --yes app delete 3")]
     Delete {
         /// App ID or name
         #[arg(add = ArgValueCompleter::new(complete::apps))]
         app: OsString,
     },
     /// Suspend an app: its credentials cannot be created or regenerated
+    #[command(after_help = "\
+Examples:
+  appctl app suspend my-bot --reason \"leaked API secret\"")]
     Suspend {
         /// App ID or name
         #[arg(add = ArgValueCompleter::new(complete::apps))]
@@ -346,6 +482,9 @@ pub enum AppCommand {
         reason: OsString,
     },
     /// Lift an app's suspension
+    #[command(after_help = "\
+Examples:
+  appctl app reinstate my-bot")]
     Reinstate {
         /// App ID or name
         #[arg(add = ArgValueCompleter::new(complete::apps))]
@@ -419,12 +558,21 @@ pub struct SecretOutput {
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
     /// Metadata of every credential of an app (never the values)
+    #[command(after_help = "\
+Examples:
+  appctl keys list my-bot
+  appctl --json keys list 3")]
     List {
         /// App ID or name
         #[arg(add = ArgValueCompleter::new(complete::apps))]
         app: OsString,
     },
     /// Make a credential where none is active; prints it once
+    #[command(after_help = "\
+Examples:
+  appctl keys create my-bot access
+  appctl keys create my-bot access --env >> .env
+  appctl --json keys create 3 access")]
     Create {
         /// App ID or name
         #[arg(add = ArgValueCompleter::new(complete::apps))]
@@ -435,6 +583,10 @@ pub enum KeysCommand {
         secrets: SecretOutput,
     },
     /// Replace a credential; prints the new one once and says what else became invalid
+    #[command(after_help = "\
+Examples:
+  appctl keys regenerate my-bot consumer
+  appctl --json keys regenerate my-bot access")]
     Regenerate {
         /// App ID or name
         #[arg(add = ArgValueCompleter::new(complete::apps))]
@@ -445,6 +597,10 @@ pub enum KeysCommand {
         secrets: SecretOutput,
     },
     /// Revoke a credential (asks for confirmation, or --yes)
+    #[command(after_help = "\
+Examples:
+  appctl keys revoke my-bot access
+  appctl --yes keys revoke my-bot bearer")]
     Revoke {
         /// App ID or name
         #[arg(add = ArgValueCompleter::new(complete::apps))]

@@ -5,6 +5,7 @@ mod access;
 mod apps;
 mod completion;
 mod durability;
+mod help;
 mod hostile;
 mod input;
 mod json;
