@@ -6,6 +6,7 @@ mod access;
 mod app;
 mod args;
 pub mod complete;
+pub mod generate;
 mod input;
 mod keys;
 mod output;
