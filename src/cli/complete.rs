@@ -82,6 +82,22 @@ impl Shell {
     }
 }
 
+/// `appctl completion SHELL`: prints the script, or with `--json` an object
+/// `{"shell": …, "script": …}`.
+pub fn print(shell: Shell, json: bool) -> crate::error::Result<()> {
+    let script = script(shell);
+    if json {
+        let name = clap::ValueEnum::to_possible_value(&shell)
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default();
+        return super::output::print_json(&serde_json::json!({
+            "shell": name,
+            "script": script,
+        }));
+    }
+    super::output::stdout(&script)
+}
+
 /// The completion script for `shell`, as `appctl completion SHELL` prints it.
 pub fn script(shell: Shell) -> String {
     let mut buf = Vec::new();

@@ -276,7 +276,7 @@ fn default_store() -> Result<PathBuf> {
 fn run(cli: Cli) -> Result<()> {
     // Needs no store, so no store path, lock timeout or home directory.
     if let Command::Completion(a) = &cli.command {
-        return output::stdout(&complete::script(a.shell));
+        return complete::print(a.shell, cli.json);
     }
     let ctx = Ctx::from_cli(&cli)?;
     match cli.command {

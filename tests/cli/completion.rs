@@ -399,3 +399,16 @@ fn zsh_registers_the_completer_sourced_or_from_fpath_and_gets_names() {
     assert_eq!(ask(None), "");
     s.assert_no_passphrase_was_read();
 }
+
+#[test]
+fn completion_prints_the_script_and_with_json_one_document() {
+    let env = Env::bare();
+    let script = env.ok(&["completion", "bash"]);
+    assert!(script.contains("complete -o nospace"), "{script}");
+    let v = env.json(&["completion", "bash"]);
+    assert_eq!(v["shell"], "bash");
+    assert_eq!(v["script"], script.as_str());
+    // No store is needed, and an unknown shell is a usage error.
+    assert!(!env.store.exists());
+    env.fails(&["completion", "tcsh"], 2);
+}
