@@ -157,6 +157,10 @@ Examples:
   appctl backup \"$HOME/backups/appctl-$(date +%F).appctl\"")]
     Backup(BackupArgs),
     /// Show the store's path, owner, contents and this shell's session; never asks for the passphrase
+    #[command(after_help = "\
+Examples:
+  appctl status
+  appctl --json status | jq -r .session.expires_at")]
     Status,
     /// Print the completion script for SHELL, to source from the shell's startup file
     ///
@@ -374,7 +378,7 @@ pub enum AppCommand {
 Examples:
   appctl app create my-bot
   appctl app create my-bot --project Demo --permissions read-write
-  appctl app create my-bot --callback-url https://example.com/cb --env > .env")]
+  appctl app create my-worker --env-prefix WORKER_ >> .env")]
     Create {
         /// Unique name, 1–32 characters
         name: OsString,
