@@ -68,6 +68,13 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
          never for --help, --version, completion or with a session.",
     ),
     (
+        "APPCTL_PASSPHRASE_COMMAND_TIMEOUT",
+        "How many seconds APPCTL_PASSPHRASE_COMMAND may take to print the \
+         passphrase (default 30); past it the program is stopped and appctl \
+         exits with status 8. It is run without APPCTL_SESSION, and at most \
+         64 KiB of its output is read.",
+    ),
+    (
         "APPCTL_PASSPHRASE",
         "The passphrase itself, the last source tried before a prompt. Other \
          programs of the same user may be able to read a process's \

@@ -211,7 +211,12 @@ fn init_refuses_an_empty_passphrase() {
         .args(["init", "--kdf-memory-mib", "19", "--kdf-iterations", "2"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(9));
+    assert_eq!(out.status.code(), Some(8));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the passphrase from --passphrase-file is empty"),
+        "{stderr}"
+    );
     assert!(!env.store.exists());
 }
 
@@ -429,4 +434,206 @@ fn a_passphrase_put_in_the_wrong_variable_is_not_echoed() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(var) && !err.contains("hunter2"), "{err}");
     }
+}
+
+/// Runs `app list` with the passphrase from `APPCTL_PASSPHRASE_COMMAND`
+/// (through sh, so a test can say what the program does) and `vars`;
+/// returns the output and how long it took.
+fn with_command(
+    env: &Env,
+    script: &str,
+    vars: &[(&str, &str)],
+) -> (std::process::Output, std::time::Duration) {
+    let path = env.path("passphrase-command");
+    std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let mut cmd = no_pw(env);
+    cmd.env("APPCTL_PASSPHRASE_COMMAND", &path);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let start = std::time::Instant::now();
+    let out = list(env, &mut cmd);
+    (out, start.elapsed())
+}
+
+#[test]
+fn a_passphrase_command_that_hangs_is_stopped_at_its_timeout() {
+    let env = env_without_passphrase();
+    let (out, took) = with_command(
+        &env,
+        // exec: the program killed is the one holding the test's stderr.
+        "exec sleep 30",
+        &[("APPCTL_PASSPHRASE_COMMAND_TIMEOUT", "1")],
+    );
+    assert_eq!(out.status.code(), Some(8));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("APPCTL_PASSPHRASE_COMMAND") && stderr.contains("within 1s"),
+        "{stderr}"
+    );
+    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+    // A timeout that is not a number is refused before anything runs.
+    let (out, _) = with_command(
+        &env,
+        "echo x",
+        &[("APPCTL_PASSPHRASE_COMMAND_TIMEOUT", "soon")],
+    );
+    assert_eq!(out.status.code(), Some(9));
+}
+
+#[test]
+fn a_passphrase_command_that_keeps_its_stdout_open_does_not_hang_appctl() {
+    let env = env_without_passphrase();
+    let (out, took) = with_command(
+        &env,
+        // Its stderr away from the test's pipe, which it would hold open.
+        &format!("echo '{PASSPHRASE}'; exec sleep 30 2>/dev/null"),
+        &[],
+    );
+    succeeded(&out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("a1"));
+    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+}
+
+#[test]
+fn a_passphrase_command_gets_no_session_and_no_more_than_64_kib_is_read() {
+    let env = env_without_passphrase();
+    // unlock always needs the passphrase itself, so the command runs even
+    // with a session set in the environment: it must not see that session.
+    let marker = env.path("seen-session");
+    let script = format!(
+        "printf '%s' \"${{APPCTL_SESSION-unset}}\" > '{}'; echo '{PASSPHRASE}'",
+        marker.display()
+    );
+    let path = env.path("cmd");
+    std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let out = no_pw(&env)
+        .env("APPCTL_PASSPHRASE_COMMAND", &path)
+        .env("APPCTL_SESSION", "not-a-real-session-but-secret")
+        .args(["unlock", "--ttl", "1m"])
+        .output()
+        .unwrap();
+    succeeded(&out);
+    assert_eq!(std::fs::read_to_string(&marker).unwrap(), "unset");
+
+    let (out, _) = with_command(&env, "head -c 70000 /dev/zero | tr '\\0' x", &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(9),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn every_source_ends_the_passphrase_at_its_first_line_ending_and_drops_a_bom() {
+    let env = env_without_passphrase();
+    // A store made from `$(cat file)` of a CRLF file opens from the file, and back.
+    let ok = |cmd: &mut assert_cmd::Command| succeeded(&list(&env, cmd));
+    ok(no_pw(&env).env("APPCTL_PASSPHRASE", format!("{PASSPHRASE}\r\n")));
+    ok(no_pw(&env).env("APPCTL_PASSPHRASE", format!("{PASSPHRASE}\nsecond line")));
+    let file = env.path("pw-bom");
+    std::fs::write(&file, format!("\u{FEFF}{PASSPHRASE}\r\n")).unwrap();
+    ok(no_pw(&env).arg("--passphrase-file").arg(&file));
+    ok(no_pw(&env).env("APPCTL_PASSPHRASE", format!("\u{FEFF}{PASSPHRASE}")));
+}
+
+#[test]
+fn an_empty_passphrase_from_any_source_exits_8_naming_it_before_a_key_is_derived() {
+    let env = env_without_passphrase();
+    let before = env.store_bytes();
+    let empty = env.path("empty");
+    std::fs::write(&empty, "\r\nrest").unwrap();
+    type SetSource<'a> = Box<dyn Fn(&mut assert_cmd::Command) + 'a>;
+    let cases: Vec<(&str, SetSource)> = vec![
+        (
+            "--passphrase-file",
+            Box::new(|c: &mut assert_cmd::Command| {
+                c.arg("--passphrase-file").arg(&empty);
+            }),
+        ),
+        (
+            "APPCTL_PASSPHRASE_FILE",
+            Box::new(|c: &mut assert_cmd::Command| {
+                c.env("APPCTL_PASSPHRASE_FILE", &empty);
+            }),
+        ),
+        (
+            "APPCTL_PASSPHRASE_COMMAND",
+            Box::new(|c: &mut assert_cmd::Command| {
+                c.env("APPCTL_PASSPHRASE_COMMAND", "echo");
+            }),
+        ),
+        (
+            "APPCTL_PASSPHRASE",
+            Box::new(|c: &mut assert_cmd::Command| {
+                c.env("APPCTL_PASSPHRASE", "\n");
+            }),
+        ),
+    ];
+    for (source, set) in cases {
+        let mut cmd = no_pw(&env);
+        set(&mut cmd);
+        let out = list(&env, &mut cmd);
+        assert_eq!(out.status.code(), Some(8), "{source}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("the passphrase from {source} is empty")),
+            "{stderr}"
+        );
+    }
+    assert_eq!(env.store_bytes(), before);
+}
+
+#[test]
+fn a_passphrase_file_that_is_a_fifo_device_or_directory_never_hangs() {
+    let env = env_without_passphrase();
+    let fifo = env.path("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for (path, code) in [
+        (fifo.clone(), 8),
+        (std::path::PathBuf::from("/dev/zero"), 9),
+        (env.dir.path().to_path_buf(), 9),
+    ] {
+        let start = std::time::Instant::now();
+        let out = list(&env, no_pw(&env).arg("--passphrase-file").arg(&path));
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "{}",
+            path.display()
+        );
+    }
+    // A pipe with a writer (process substitution) still works.
+    let out = std::process::Command::new("bash")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .env("HOME", env.dir.path())
+        .env("APPCTL_STORE", &env.store)
+        .args([
+            "-c",
+            &format!(
+                "{} --passphrase-file <(echo '{PASSPHRASE}') app list",
+                assert_cmd::cargo::cargo_bin("appctl").display()
+            ),
+        ])
+        .output()
+        .unwrap();
+    succeeded(&out);
 }
