@@ -1,7 +1,7 @@
 //! One convention for every JSON document appctl prints: keys are
 //! snake_case (`^[a-z][a-z0-9_]*$`) and every timestamp's key ends in `_at`.
 
-use crate::util::{Env, PASSPHRASE};
+use crate::util::{Env, INIT, PASSPHRASE};
 use serde_json::Value;
 
 /// Whether `s` is an RFC 3339 UTC time as appctl writes them.
@@ -59,15 +59,7 @@ fn every_json_key_is_snake_case_and_every_time_ends_in_at() {
         docs.push((args.join(" "), v.clone()));
         v
     };
-    let init = run(&[
-        "init",
-        "--owner",
-        "alice",
-        "--kdf-memory-mib",
-        "19",
-        "--kdf-iterations",
-        "2",
-    ]);
+    let init = run(&INIT);
     run(&["project", "create", "P", "--description", "a project"]);
     run(&["project", "list"]);
     run(&["project", "update", "P", "--use-case", "testing"]);

@@ -4,7 +4,7 @@
 //! and `--env` output that shells and dotenv readers take alike.
 
 use crate::pty::{Term, plain};
-use crate::util::{Env, PASSPHRASE};
+use crate::util::{Env, INIT, PASSPHRASE};
 use serde_json::Value;
 
 /// Runs `appctl args` at a terminal of `cols` columns with the test
@@ -134,15 +134,7 @@ fn every_new_secret_is_shown_whole_on_one_line_at_80_columns() {
 #[test]
 fn the_recovery_key_of_a_new_store_is_shown_whole() {
     let person = Env::bare();
-    let args = [
-        "init",
-        "--owner",
-        "alice",
-        "--kdf-memory-mib",
-        "19",
-        "--kdf-iterations",
-        "2",
-    ];
+    let args = INIT;
     let lines = at_terminal(&person, 80, &args);
     let script = Env::bare();
     let mut json_args = vec!["--json"];
@@ -372,6 +364,16 @@ fn python_with_dotenv() -> Option<String> {
     None
 }
 
+/// `NAME=value` lines as pairs, in order.
+fn env_pairs(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .map(|l| {
+            let (k, v) = l.split_once('=').unwrap();
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
+
 #[test]
 fn env_prefix_puts_several_apps_in_one_env_file_that_bash_and_dotenv_read_alike() {
     let env = Env::new();
@@ -398,13 +400,7 @@ fn env_prefix_puts_several_apps_in_one_env_file_that_bash_and_dotenv_read_alike(
     std::fs::write(&file, &dotenv).unwrap();
 
     // What the file says, line by line: every name distinct and prefixed.
-    let written: Vec<(String, String)> = dotenv
-        .lines()
-        .map(|l| {
-            let (k, v) = l.split_once('=').unwrap();
-            (k.to_string(), v.to_string())
-        })
-        .collect();
+    let written = env_pairs(&dotenv);
     let names: Vec<&str> = written.iter().map(|(k, _)| k.as_str()).collect();
     for want in [
         "WORKER_APP_ID",
@@ -438,14 +434,7 @@ fn env_prefix_puts_several_apps_in_one_env_file_that_bash_and_dotenv_read_alike(
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let sourced: Vec<(String, String)> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let (k, v) = l.split_once('=').unwrap();
-            (k.to_string(), v.to_string())
-        })
-        .collect();
+    let sourced = env_pairs(&String::from_utf8(out.stdout).unwrap());
     assert_eq!(sourced, written);
 
     // python-dotenv reads the same values.

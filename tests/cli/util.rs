@@ -9,6 +9,17 @@ use tempfile::TempDir;
 /// The passphrase of every test store.
 pub const PASSPHRASE: &str = "correct horse battery staple";
 
+/// `init` of a store owned by alice at the cheapest allowed KDF settings.
+pub const INIT: [&str; 7] = [
+    "init",
+    "--owner",
+    "alice",
+    "--kdf-memory-mib",
+    "19",
+    "--kdf-iterations",
+    "2",
+];
+
 /// A temporary directory with a store path inside it.
 pub struct Env {
     pub dir: TempDir,
@@ -26,15 +37,7 @@ impl Env {
     /// A new store at the cheapest allowed KDF settings.
     pub fn new() -> Env {
         let env = Env::bare();
-        env.ok(&[
-            "init",
-            "--owner",
-            "alice",
-            "--kdf-memory-mib",
-            "19",
-            "--kdf-iterations",
-            "2",
-        ]);
+        env.ok(&INIT);
         env
     }
 
