@@ -364,6 +364,17 @@ fn python_with_dotenv() -> Option<String> {
     None
 }
 
+/// Runs `cmd`, asserts it succeeded, returns its stdout.
+fn stdout_of(cmd: &mut std::process::Command) -> Vec<u8> {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// `NAME=value` lines as pairs, in order.
 fn env_pairs(text: &str) -> Vec<(String, String)> {
     text.lines()
@@ -423,38 +434,28 @@ fn env_prefix_puts_several_apps_in_one_env_file_that_bash_and_dotenv_read_alike(
 
     // bash `source`: each variable holds exactly what the file wrote.
     let script = r#"set -a; . "$1"; while IFS='=' read -r k _; do printf '%s=%s\n' "$k" "${!k}"; done < "$1""#;
-    let out = std::process::Command::new("bash")
-        .env_clear()
-        .args(["-c", script, "bash"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = stdout_of(
+        std::process::Command::new("bash")
+            .env_clear()
+            .args(["-c", script, "bash"])
+            .arg(&file),
     );
-    let sourced = env_pairs(&String::from_utf8(out.stdout).unwrap());
+    let sourced = env_pairs(&String::from_utf8(out).unwrap());
     assert_eq!(sourced, written);
 
     // python-dotenv reads the same values.
     let Some(python) = python_with_dotenv() else {
         return;
     };
-    let out = std::process::Command::new(python)
-        .args([
-            "-c",
-            "import json, sys, dotenv; print(json.dumps(dotenv.dotenv_values(sys.argv[1])))",
-        ])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = stdout_of(
+        std::process::Command::new(python)
+            .args([
+                "-c",
+                "import json, sys, dotenv; print(json.dumps(dotenv.dotenv_values(sys.argv[1])))",
+            ])
+            .arg(&file),
     );
-    let read: serde_json::Map<String, Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let read: serde_json::Map<String, Value> = serde_json::from_slice(&out).unwrap();
     for (k, v) in &written {
         assert_eq!(read[k].as_str(), Some(v.as_str()), "{k}");
     }

@@ -118,17 +118,22 @@ fn a_wrong_passphrase_from_a_source_is_not_asked_again() {
     assert!(!screen.contains("try again"), "{screen}");
 }
 
+/// `app delete A` at an 80-column terminal, the passphrase given.
+fn delete_a(env: &Env) -> Term {
+    Term::spawn(
+        env,
+        80,
+        &["app", "delete", "A"],
+        &[("APPCTL_PASSPHRASE", PASSPHRASE)],
+    )
+}
+
 #[test]
 fn ctrl_c_and_ctrl_d_at_a_confirmation_cancel_with_130_and_keep_the_app() {
     let env = Env::new();
     env.app("A");
     for key in [CTRL_C, CTRL_D] {
-        let mut t = Term::spawn(
-            &env,
-            80,
-            &["app", "delete", "A"],
-            &[("APPCTL_PASSPHRASE", PASSPHRASE)],
-        );
+        let mut t = delete_a(&env);
         t.expect("Really delete app");
         t.send(key);
         let screen = exited(&mut t, 130);
@@ -139,22 +144,12 @@ fn ctrl_c_and_ctrl_d_at_a_confirmation_cancel_with_130_and_keep_the_app() {
         assert_eq!(app_names(&env), ["A"]);
     }
     // The same question answered: n keeps the app, y deletes it.
-    let mut t = Term::spawn(
-        &env,
-        80,
-        &["app", "delete", "A"],
-        &[("APPCTL_PASSPHRASE", PASSPHRASE)],
-    );
+    let mut t = delete_a(&env);
     t.expect("[y/N]");
     t.send("n");
     exited(&mut t, 8);
     assert_eq!(app_names(&env), ["A"]);
-    let mut t = Term::spawn(
-        &env,
-        80,
-        &["app", "delete", "A"],
-        &[("APPCTL_PASSPHRASE", PASSPHRASE)],
-    );
+    let mut t = delete_a(&env);
     t.expect("[y/N]");
     t.send("y");
     exited(&mut t, 0);
