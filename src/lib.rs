@@ -5,6 +5,7 @@
 //!
 //! - [`model`]: the objects and the rules their values obey
 //! - [`crypto`]: key derivation, authenticated encryption, token generation
+//! - [`oauth`]: verifying signed requests, bearer tokens and Basic credentials
 //! - [`store`]: the encrypted file, its lock, schema and queries
 //! - [`cli`]: the command line: parsing, passphrases, prompts and output
 //! - [`error`]: the one error type, which alone decides exit codes
@@ -15,4 +16,5 @@ pub mod cli;
 pub mod crypto;
 pub mod error;
 pub mod model;
+pub mod oauth;
 pub mod store;
