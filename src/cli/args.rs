@@ -93,7 +93,7 @@ Examples:
   appctl app update my-bot --permissions read-write"
     )]
     App(AppCommand),
-    /// List, create, regenerate and revoke an app's credentials
+    /// List, create, regenerate, revoke, import and verify an app's credentials
     #[command(
         subcommand,
         after_help = "\
@@ -103,6 +103,16 @@ Examples:
   appctl keys regenerate my-bot consumer --env >> .env"
     )]
     Keys(KeysCommand),
+    /// Manage local test users, whom access tokens can act for
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  appctl users add bob --name \"Bob Tester\" --email bob@example.com
+  appctl users list
+  appctl keys create my-bot access --user bob"
+    )]
+    Users(UsersCommand),
     /// Show the event log, newest first
     #[command(after_help = "\
 Examples:
@@ -584,6 +594,8 @@ Examples:
         /// consumer, bearer or access
         kind: CredentialKind,
         #[command(flatten)]
+        user: UserArg,
+        #[command(flatten)]
         secrets: SecretOutput,
     },
     /// Replace a credential; prints the new one once and says what else became invalid
@@ -598,6 +610,8 @@ Examples:
         /// consumer, bearer or access
         kind: CredentialKind,
         #[command(flatten)]
+        user: UserArg,
+        #[command(flatten)]
         secrets: SecretOutput,
     },
     /// Revoke a credential (asks for confirmation, or --yes)
@@ -611,5 +625,104 @@ Examples:
         app: OsString,
         /// consumer, bearer or access
         kind: CredentialKind,
+        #[command(flatten)]
+        user: UserArg,
+    },
+    /// Store credentials made elsewhere, read from stdin or --file (never
+    /// from the command line)
+    ///
+    /// The input is either a JSON object with the names appctl prints
+    /// (`api_key`, `api_secret`, `bearer_token`, `access_token`,
+    /// `access_token_secret`), at its top or in its `secrets` object, or
+    /// `NAME=value` lines as `--env` writes them (API_KEY=…, with or without
+    /// a prefix). Values are printable ASCII without spaces, 8–200
+    /// characters. The values are never shown again.
+    Import {
+        /// App ID or name
+        app: OsString,
+        /// consumer, bearer or access
+        kind: CredentialKind,
+        #[command(flatten)]
+        user: UserArg,
+        /// Read the values from FILE instead of stdin
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Replace an active credential of this kind
+        #[arg(long)]
+        replace: bool,
+        /// In NAME=value input, read only the names that start with PREFIX
+        /// (needed when the input holds several apps' values)
+        #[arg(long, value_name = "PREFIX")]
+        env_prefix: Option<String>,
+    },
+    /// Check one HTTP/1.1 request, read from stdin, against the store
+    ///
+    /// The request is a request line (a path, or an absolute URL), headers,
+    /// a blank line and the body. It verifies an OAuth 1.0a HMAC-SHA1
+    /// signature (parameters from the Authorization header, the query and a
+    /// form body), a Bearer token, or Basic key:secret; and reports the app,
+    /// the user, the access level in force for the token and whether it is
+    /// stale. Exit 0 valid, 5 invalid (with a reason), 9 when the request
+    /// cannot be parsed.
+    ///
+    /// It keeps no state, so it cannot see a nonce used twice: a replayed
+    /// request verifies here. `appctl serve` remembers nonces.
+    Verify {
+        /// The scheme the request arrived over, when its request line is a path
+        #[arg(long, value_name = "SCHEME", default_value = "https")]
+        scheme: SchemeArg,
+        /// Verify at TIME (RFC 3339 such as 2011-10-14T20:09:18Z, or Unix
+        /// seconds) instead of now
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        /// Also print the signature base string the request should be
+        /// signed over (it holds no secret)
+        #[arg(long)]
+        explain: bool,
+    },
+}
+
+/// The scheme of a request whose request line is a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemeArg {
+    /// https (port 443 by default)
+    Https,
+    /// http (port 80 by default)
+    Http,
+}
+
+/// Whose access token a command means.
+#[derive(Debug, Args)]
+pub struct UserArg {
+    /// For an access token: the user (handle or ID) it acts for [default: the owner]
+    #[arg(long, value_name = "USER")]
+    pub user: Option<OsString>,
+}
+
+/// `users` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Add a local test user; prints the new user's numeric ID
+    Add {
+        /// 1–15 letters, digits or underscores, unique ignoring case
+        handle: OsString,
+        /// Display name, 1–50 characters
+        #[arg(long, value_name = "NAME")]
+        name: Option<OsString>,
+        /// Email address
+        #[arg(long, value_name = "EMAIL")]
+        email: Option<OsString>,
+    },
+    /// List the owner and the local users
+    List,
+    /// Show a user and the apps it holds access tokens for
+    Show {
+        /// Handle or numeric ID
+        user: OsString,
+    },
+    /// Remove a local user and revoke its access tokens (the owner cannot be removed)
+    Remove {
+        /// Handle or numeric ID
+        user: OsString,
     },
 }

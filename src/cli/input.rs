@@ -139,3 +139,132 @@ pub fn secret_format(json: bool, s: &SecretOutput) -> Result<SecretFormat<'_>> {
     }
     Ok(SecretFormat::Env { prefix })
 }
+
+/// The most bytes `keys import` reads.
+const IMPORT_INPUT_MAX: u64 = 64 * 1024;
+
+/// The `--env` name of a secret's JSON name: `api_key` → `API_KEY`.
+fn env_name(json_name: &str) -> String {
+    json_name.to_ascii_uppercase()
+}
+
+/// Reads the values `keys import` stores: from `file` or stdin, never from
+/// argv. Returns the values of `names` (JSON names such as `api_key`) in
+/// that order. Errors name what is wrong, never a value.
+pub fn import_values(
+    file: Option<&Path>,
+    names: &[&str],
+    env_prefix: Option<&str>,
+) -> Result<Vec<crate::crypto::token::Secret>> {
+    use crate::crypto::token::Secret;
+    use zeroize::Zeroizing;
+    let mut raw = Zeroizing::new(Vec::new());
+    let (what, read) = match file {
+        Some(f) => (
+            f.display().to_string(),
+            std::fs::File::open(f).and_then(|h| h.take(IMPORT_INPUT_MAX + 1).read_to_end(&mut raw)),
+        ),
+        None => (
+            "stdin".to_string(),
+            std::io::stdin()
+                .lock()
+                .take(IMPORT_INPUT_MAX + 1)
+                .read_to_end(&mut raw),
+        ),
+    };
+    read.map_err(|e| Error::invalid(format!("cannot read {what}: {}", e.kind())))?;
+    if raw.len() as u64 > IMPORT_INPUT_MAX {
+        return Err(Error::invalid(format!(
+            "{what} holds more than {IMPORT_INPUT_MAX} bytes; give only the values to import"
+        )));
+    }
+    let text = std::str::from_utf8(&raw)
+        .map_err(|_| Error::invalid(format!("{what} is not UTF-8 text")))?;
+    let found: Vec<Option<Secret>> = if text.trim_start().starts_with('{') {
+        let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            // Only the position: serde_json's syntax errors quote no input.
+            Error::invalid(format!("{what} is not a JSON object: {e}"))
+        })?;
+        let top = doc.as_object();
+        let obj = top
+            .and_then(|o| o.get("secrets"))
+            .and_then(|s| s.as_object())
+            .or(top)
+            .ok_or_else(|| Error::invalid(format!("{what} is not a JSON object")))?;
+        names
+            .iter()
+            .map(|n| match obj.get(*n) {
+                None => Ok(None),
+                Some(serde_json::Value::String(s)) => Ok(Some(Secret::new(s.clone()))),
+                Some(_) => Err(Error::invalid(format!("the {n} in {what} is not a string"))),
+            })
+            .collect::<Result<_>>()?
+    } else {
+        env_values(text, names, env_prefix, &what)?
+    };
+    let mut out = Vec::new();
+    for (n, v) in names.iter().zip(found) {
+        let v = v.ok_or_else(|| {
+            Error::invalid(format!("{what} has no {n} (or {})", env_name(n))).with_hint(
+                "give a JSON object such as appctl prints with --json, or NAME=value lines as --env prints",
+            )
+        })?;
+        crate::store::check_import_value(&n.replace('_', " "), v.expose())?;
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// The values of `names` in `NAME=value` lines (blank lines, `#` comments
+/// and `export ` allowed; a value may be in matching quotes). Each name may
+/// carry one prefix; several different prefixes need `--env-prefix`.
+fn env_values(
+    text: &str,
+    names: &[&str],
+    env_prefix: Option<&str>,
+    what: &str,
+) -> Result<Vec<Option<crate::crypto::token::Secret>>> {
+    use crate::crypto::token::Secret;
+    let mut found: Vec<Vec<(String, Secret)>> = vec![Vec::new(); names.len()];
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+        let Some((name, value)) = line.split_once('=') else {
+            return Err(Error::invalid(format!(
+                "{what} has a line that is neither NAME=value nor a # comment"
+            )));
+        };
+        let value = value.trim();
+        let value = ["\"", "'"]
+            .iter()
+            .find_map(|q| value.strip_prefix(q).and_then(|v| v.strip_suffix(q)))
+            .unwrap_or(value);
+        // The longest name first: ACCESS_TOKEN_SECRET before ACCESS_TOKEN.
+        let mut by_len: Vec<usize> = (0..names.len()).collect();
+        by_len.sort_by_key(|&i| std::cmp::Reverse(names[i].len()));
+        for i in by_len {
+            if let Some(prefix) = name.trim().strip_suffix(env_name(names[i]).as_str()) {
+                if env_prefix.is_none_or(|p| p == prefix) {
+                    found[i].push((prefix.to_string(), Secret::new(value.to_string())));
+                }
+                break;
+            }
+        }
+    }
+    let prefixes: std::collections::BTreeSet<&str> =
+        found.iter().flatten().map(|(p, _)| p.as_str()).collect();
+    if prefixes.len() > 1 || found.iter().any(|f| f.len() > 1) {
+        return Err(Error::invalid(format!(
+            "{what} holds the values of more than one credential ({} prefixes)",
+            prefixes.len()
+        ))
+        .with_hint("choose one with --env-prefix PREFIX"));
+    }
+    Ok(found
+        .into_iter()
+        .map(|mut f| f.pop().map(|(_, v)| v))
+        .collect())
+}

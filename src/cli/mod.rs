@@ -16,6 +16,8 @@ mod render;
 mod status;
 mod store_cmds;
 mod tty;
+mod users;
+mod verify;
 
 pub use args::{Cli, Command};
 
@@ -285,7 +287,13 @@ fn run(cli: Cli) -> Result<()> {
         Command::Log(a) => store_cmds::log(&ctx, a),
         Command::Project(c) => project::run(&ctx, c),
         Command::App(c) => app::run(&ctx, c),
+        Command::Keys(args::KeysCommand::Verify {
+            scheme,
+            at,
+            explain,
+        }) => verify::run(&ctx, scheme, at.as_deref(), explain),
         Command::Keys(c) => keys::run(&ctx, c),
+        Command::Users(c) => users::run(&ctx, c),
         Command::Unlock(a) => access::unlock(&ctx, a),
         Command::Lock(a) => access::lock(&ctx, a),
         Command::Passwd(a) => access::passwd(&ctx, a),

@@ -47,10 +47,29 @@ pub fn project_json<'a>(
     }
 }
 
+/// The user an access token acts for: `screen_name` is null once a local
+/// user was removed.
+#[derive(Serialize)]
+pub struct UserRefJson {
+    id: Id,
+    screen_name: Option<String>,
+}
+
+/// A user reference as JSON.
+pub fn user_ref_json(u: &crate::model::UserRef) -> UserRefJson {
+    UserRefJson {
+        // IDs of users reach 19 digits, within i64.
+        id: Id(u.id as i64),
+        screen_name: u.screen_name.clone(),
+    }
+}
+
 /// A credential metadata object: never a secret value.
 #[derive(Serialize)]
 pub struct CredentialJson {
     kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user: Option<UserRefJson>,
     state: &'static str,
     created_at: Time,
     regenerated_at: Option<Time>,
@@ -65,6 +84,7 @@ pub struct CredentialJson {
 pub fn credential_json(c: &CredentialMeta, app: &App) -> CredentialJson {
     CredentialJson {
         kind: c.kind.as_str(),
+        user: c.user.as_ref().map(user_ref_json),
         state: c.display_state(),
         created_at: Time(c.created_at),
         regenerated_at: c.regenerated_at.map(Time),
@@ -261,12 +281,29 @@ pub fn print_app(store: &Store, a: &App) -> Result<()> {
 /// The columns of a credential's metadata, as `keys list` and `app show`
 /// show them. "Issued" is when the value in force was made (created, or
 /// last regenerated); `--json` has both times.
-const CREDENTIAL_COLUMNS: [&str; 5] = ["Kind", "State", "Permissions", "Fingerprint", "Issued"];
+const CREDENTIAL_COLUMNS: [&str; 6] = [
+    "Kind",
+    "User",
+    "State",
+    "Permissions",
+    "Fingerprint",
+    "Issued",
+];
+
+/// Who an access token acts for, as a cell: `@handle`, or the ID of a
+/// removed user.
+pub fn user_cell(u: &crate::model::UserRef) -> String {
+    match &u.screen_name {
+        Some(h) => format!("@{h}"),
+        None => u.id.to_string(),
+    }
+}
 
 /// One credential's metadata as table cells (never its value).
 fn credential_cells(c: &CredentialMeta) -> Vec<String> {
     vec![
         c.kind.to_string(),
+        c.user.as_ref().map(user_cell).unwrap_or_default(),
         c.display_state().to_string(),
         c.permissions.map(|p| p.to_string()).unwrap_or_default(),
         c.fingerprint.clone(),
@@ -287,12 +324,15 @@ pub fn print_credentials(app: &App, creds: &[CredentialMeta]) -> Result<()> {
         }
         return output::print_table(&t);
     }
-    let mut t = output::table(&CREDENTIAL_COLUMNS);
+    let mut t = output::table(&CREDENTIAL_COLUMNS).wrap(&[1]);
     let mut notes = String::new();
     for c in creds {
         t.add_row(credential_cells(c));
         if let Some(n) = c.note(app.status) {
-            notes.push_str(&format!("{}: {n}\n", c.kind));
+            match &c.user {
+                Some(u) => notes.push_str(&format!("{} {}: {n}\n", c.kind, user_cell(u))),
+                None => notes.push_str(&format!("{}: {n}\n", c.kind)),
+            }
         }
     }
     output::print_table(&t)?;

@@ -1,7 +1,7 @@
 //! Credentials of an app and the rules of their life cycle: kinds, states,
 //! staleness of access tokens and what a regeneration invalidates.
 
-use super::{Permissions, Status};
+use super::{Permissions, Status, UserRef};
 
 super::string_enum! {
     /// The kinds of credential an app has.
@@ -10,7 +10,8 @@ super::string_enum! {
         Consumer = "consumer",
         /// App-only bearer token, derived from the consumer pair.
         Bearer = "bearer",
-        /// Access token and secret acting as the store's owner.
+        /// Access token and secret acting for a user: the store's owner or a
+        /// local test user.
         Access = "access",
     }
 }
@@ -70,6 +71,8 @@ pub struct CredentialMeta {
     pub permissions: Option<Permissions>,
     /// A keyed hash of the value that identifies it without revealing it.
     pub fingerprint: String,
+    /// For access tokens: the user the token acts for.
+    pub user: Option<UserRef>,
     /// For access tokens: the app's permissions changed after it was made.
     /// It stays set, even if they change back, until the token is
     /// regenerated.
@@ -114,6 +117,7 @@ mod tests {
             revoked_at: None,
             permissions: Some(Permissions::Read),
             fingerprint: "00".into(),
+            user: None,
             stale,
         }
     }

@@ -5,10 +5,12 @@
 pub mod app;
 pub mod credential;
 pub mod suggest;
+pub mod user;
 pub mod validate;
 
 pub use app::{App, AppDetails, AppPatch, AppSummary, Icon, IconFormat};
 pub use credential::{CredentialKind, CredentialMeta, CredentialState};
+pub use user::{User, UserRef};
 
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {

@@ -6,6 +6,7 @@ use super::request::HttpRequest;
 use super::signature::{self, Normalisation, PLATFORM_ORIGINS, Param};
 use crate::crypto::token::Secret;
 use crate::error::Result;
+pub use crate::model::UserRef;
 use crate::model::{CredentialKind, CredentialState, Permissions, Status};
 use base64::Engine as _;
 use subtle::ConstantTimeEq;
@@ -83,15 +84,6 @@ pub fn access_level(p: Permissions) -> &'static str {
         Permissions::ReadWrite => "read-write",
         Permissions::ReadWriteDm => "read-write-directmessages",
     }
-}
-
-/// A user as verification reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserRef {
-    /// The numeric user ID.
-    pub id: u64,
-    /// The handle, `None` once the user was removed.
-    pub screen_name: Option<String>,
 }
 
 /// The app a credential belongs to, as much as verification needs.

@@ -5,7 +5,9 @@
 use super::{Store, now};
 use crate::crypto::token::{self, Secret};
 use crate::error::{Error, Result};
-use crate::model::{App, CredentialKind, CredentialMeta, CredentialState, Permissions, Status};
+use crate::model::{
+    App, CredentialKind, CredentialMeta, CredentialState, Permissions, Status, UserRef,
+};
 use rusqlite::{OptionalExtension, params};
 
 /// The secret values made by one command, to be printed once after the
@@ -61,7 +63,7 @@ impl IssuedSecrets {
 /// The form a credential's key value is kept in: a bearer token without
 /// the [`token::BEARER_PREFIX`] that every bearer token starts with (21
 /// bytes of every app, which each command decrypts and each write seals).
-fn stored_key(kind: CredentialKind, key: &str) -> Result<&str> {
+pub(super) fn stored_key(kind: CredentialKind, key: &str) -> Result<&str> {
     match kind {
         CredentialKind::Bearer => key
             .strip_prefix(token::BEARER_PREFIX)
@@ -70,7 +72,7 @@ fn stored_key(kind: CredentialKind, key: &str) -> Result<&str> {
     }
 }
 
-fn kind_label(kind: CredentialKind) -> &'static str {
+pub(super) fn kind_label(kind: CredentialKind) -> &'static str {
     match kind {
         CredentialKind::Consumer => "API key and secret",
         CredentialKind::Bearer => "bearer token",
@@ -80,15 +82,51 @@ fn kind_label(kind: CredentialKind) -> &'static str {
 
 /// The error for a credential that was never made: `keys regenerate` and
 /// `keys revoke` both say it the same way, as not found (exit 3).
-fn never_made(app: &App, kind: CredentialKind, verb: &str) -> Error {
+fn never_made(app: &App, kind: CredentialKind, who: &Holder, verb: &str) -> Error {
     Error::not_found(format!(
-        "app {} ({:?}) has no {kind} credential to {verb}",
-        app.id, app.name
+        "app {} ({:?}) has no {kind} credential{} to {verb}",
+        app.id, app.name, who.of
     ))
     .with_hint(format!(
-        "make one with `appctl keys create {} {kind}`",
-        app.id
+        "make one with `appctl keys create {} {kind}{}`",
+        app.id, who.flag
     ))
+}
+
+/// Whose credential a command means: the app's own (consumer pair, bearer
+/// token: user 0), or an access token's user, the owner unless `--user`
+/// named a local user. `of` and `flag` say so in messages and hints.
+#[derive(Debug, Clone)]
+pub struct Holder {
+    /// The user ID kept with the credential (0 for the app's own).
+    pub user_id: u64,
+    /// " for @handle", or empty for the owner and the app's own.
+    pub of: String,
+    /// " --user handle", or empty.
+    pub flag: String,
+}
+
+impl Holder {
+    /// The app's own credential, or the owner's access token.
+    pub fn default_for(store: &Store, kind: CredentialKind) -> Result<Holder> {
+        Ok(Holder {
+            user_id: match kind {
+                CredentialKind::Access => store.owner()?.user_id,
+                _ => 0,
+            },
+            of: String::new(),
+            flag: String::new(),
+        })
+    }
+
+    /// A local user's access token.
+    pub fn user(user: &crate::model::User) -> Holder {
+        Holder {
+            user_id: user.id,
+            of: format!(" for @{}", user.handle),
+            flag: format!(" --user {}", user.handle),
+        }
+    }
 }
 
 impl Store {
@@ -105,9 +143,14 @@ impl Store {
     /// Metadata of every credential of app `app_id`, in kind order.
     pub fn credentials(&self, app_id: i64) -> Result<Vec<CredentialMeta>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT kind, state, created_at, regenerated_at, revoked_at, permissions, fingerprint,
-                    stale
-             FROM credentials WHERE app_id = ?1",
+            "SELECT c.kind, c.state, c.created_at, c.regenerated_at, c.revoked_at, c.permissions,
+                    c.fingerprint, c.stale, c.user_id,
+                    CASE WHEN c.user_id = (SELECT CAST(value AS INTEGER) FROM meta
+                                            WHERE key = 'owner_id')
+                         THEN (SELECT value FROM meta WHERE key = 'owner_handle')
+                         ELSE u.handle END
+             FROM credentials c LEFT JOIN users u ON u.id = c.user_id
+             WHERE c.app_id = ?1",
         )?;
         let rows = stmt.query_map([app_id], |r| {
             let kind: String = r.get(0)?;
@@ -127,19 +170,32 @@ impl Store {
                 perms,
                 fingerprint,
                 r.get(7)?,
+                r.get::<_, i64>(8)?,
+                r.get::<_, Option<String>>(9)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (kind, state, created_at, regenerated_at, revoked_at, perms, fingerprint, stale) =
-                row?;
+            let (
+                kind,
+                state,
+                created_at,
+                regenerated_at,
+                revoked_at,
+                perms,
+                fingerprint,
+                stale,
+                user_id,
+                screen_name,
+            ) = row?;
             let damaged =
                 || Error::damaged(self.path(), "a credential row has an unknown kind or state");
             let fingerprint = fingerprint.ok_or_else(|| {
                 Error::damaged(self.path(), "a credential row has a malformed fingerprint")
             })?;
+            let kind = CredentialKind::parse(&kind).map_err(|_| damaged())?;
             out.push(CredentialMeta {
-                kind: CredentialKind::parse(&kind).map_err(|_| damaged())?,
+                kind,
                 state: CredentialState::parse(&state).map_err(|_| damaged())?,
                 created_at,
                 regenerated_at,
@@ -150,18 +206,36 @@ impl Store {
                     .transpose()
                     .map_err(|_| damaged())?,
                 fingerprint,
+                user: (kind == CredentialKind::Access).then_some(UserRef {
+                    id: user_id as u64,
+                    screen_name,
+                }),
                 stale,
             });
         }
-        out.sort_by_key(|m| CredentialKind::ALL.iter().position(|k| *k == m.kind));
+        // Kind order; the owner's access token first, then local users'.
+        let owner = self.owner()?.user_id;
+        out.sort_by_key(|m| {
+            let user = m.user.as_ref().map(|u| u.id);
+            (
+                CredentialKind::ALL.iter().position(|k| *k == m.kind),
+                user != Some(owner),
+                user,
+            )
+        });
         Ok(out)
     }
 
-    fn credential(&self, app_id: i64, kind: CredentialKind) -> Result<Option<CredentialMeta>> {
+    pub(super) fn credential(
+        &self,
+        app_id: i64,
+        kind: CredentialKind,
+        user_id: u64,
+    ) -> Result<Option<CredentialMeta>> {
         Ok(self
             .credentials(app_id)?
             .into_iter()
-            .find(|c| c.kind == kind))
+            .find(|c| c.kind == kind && c.user.as_ref().map_or(0, |u| u.id) == user_id))
     }
 
     /// Makes new values for `kind` and stores them as active. With
@@ -172,36 +246,64 @@ impl Store {
         kind: CredentialKind,
         regenerate: bool,
     ) -> Result<IssuedSecrets> {
+        let who = Holder::default_for(self, kind)?;
+        self.issue_credential_for(app, kind, &who, regenerate)
+    }
+
+    /// [`Store::issue_credential`] for the credential of `who`.
+    fn issue_credential_for(
+        &self,
+        app: &App,
+        kind: CredentialKind,
+        who: &Holder,
+        regenerate: bool,
+    ) -> Result<IssuedSecrets> {
         let mut s = IssuedSecrets::default();
-        let (key, secret, permissions) = match kind {
+        let (key, secret) = match kind {
             CredentialKind::Consumer => {
                 s.api_key = Some(token::api_key());
                 s.api_secret = Some(token::api_secret());
-                (s.api_key.as_ref(), s.api_secret.as_ref(), None)
+                (s.api_key.as_ref(), s.api_secret.as_ref())
             }
             CredentialKind::Bearer => {
                 s.bearer_token = Some(token::bearer_token(app.id as u64));
-                (s.bearer_token.as_ref(), None, None)
+                (s.bearer_token.as_ref(), None)
             }
             CredentialKind::Access => {
-                s.access_token = Some(token::access_token(self.owner()?.user_id));
+                s.access_token = Some(token::access_token(who.user_id));
                 s.access_token_secret = Some(token::access_token_secret());
-                (
-                    s.access_token.as_ref(),
-                    s.access_token_secret.as_ref(),
-                    Some(app.details.permissions.as_str()),
-                )
+                (s.access_token.as_ref(), s.access_token_secret.as_ref())
             }
         };
         let key = key.expect("every kind has a key value");
+        self.put_credential(app, kind, who.user_id, key, secret, regenerate)?;
+        Ok(s)
+    }
+
+    /// Stores `key` and `secret` as the active credential of `kind` and
+    /// user `user_id` (0 for the app's own), with the app's permission level
+    /// for an access token. With `regenerate`, the creation time is kept and
+    /// the regeneration time set.
+    pub(super) fn put_credential(
+        &self,
+        app: &App,
+        kind: CredentialKind,
+        user_id: u64,
+        key: &Secret,
+        secret: Option<&Secret>,
+        regenerate: bool,
+    ) -> Result<()> {
+        let permissions =
+            (kind == CredentialKind::Access).then(|| app.details.permissions.as_str());
         let fp_key = self.fingerprint_key()?;
         let fingerprint = token::fingerprint(&fp_key, key.expose());
         let t = now();
         self.conn().execute(
-            "INSERT INTO credentials (app_id, kind, state, key_value, secret_value, permissions,
-                                      fingerprint, created_at, regenerated_at, revoked_at)
-             VALUES (?1, ?2, 'active', ?3, ?4, ?5, ?6, ?7, NULL, NULL)
-             ON CONFLICT (app_id, kind) DO UPDATE SET
+            "INSERT INTO credentials (app_id, kind, user_id, state, key_value, secret_value,
+                                      permissions, fingerprint, created_at, regenerated_at,
+                                      revoked_at)
+             VALUES (?1, ?2, ?9, 'active', ?3, ?4, ?5, ?6, ?7, NULL, NULL)
+             ON CONFLICT (app_id, kind, user_id) DO UPDATE SET
                state = 'active', key_value = ?3, secret_value = ?4, permissions = ?5,
                fingerprint = ?6, revoked_at = NULL, stale = 0,
                created_at = CASE WHEN ?8 THEN created_at ELSE ?7 END,
@@ -214,13 +316,14 @@ impl Store {
                 permissions,
                 &fingerprint[..],
                 t,
-                regenerate
+                regenerate,
+                user_id as i64
             ],
         )?;
-        Ok(s)
+        Ok(())
     }
 
-    fn refuse_if_suspended(app: &App, what: &str) -> Result<()> {
+    pub(super) fn refuse_if_suspended(app: &App, what: &str) -> Result<()> {
         if app.status == Status::Suspended {
             return Err(Error::conflict(format!(
                 "app {:?} is suspended; its credentials cannot be {what}",
@@ -231,10 +334,10 @@ impl Store {
         Ok(())
     }
 
-    fn require_active_dependency(&self, app: &App, kind: CredentialKind) -> Result<()> {
+    pub(super) fn require_active_dependency(&self, app: &App, kind: CredentialKind) -> Result<()> {
         if let Some(dep) = kind.requires() {
             let active = self
-                .credential(app.id, dep)?
+                .credential(app.id, dep, 0)?
                 .is_some_and(|c| c.state == CredentialState::Active);
             if !active {
                 return Err(Error::conflict(format!(
@@ -253,7 +356,7 @@ impl Store {
     }
 
     /// Marks active dependents of `kind` invalidated and wipes their values.
-    fn invalidate_dependents(
+    pub(super) fn invalidate_dependents(
         &self,
         app: &App,
         kind: CredentialKind,
@@ -274,46 +377,70 @@ impl Store {
     }
 
     /// `keys create`: makes a credential of `kind` where none is active.
-    pub fn create_credential(&self, app: &App, kind: CredentialKind) -> Result<IssuedSecrets> {
+    pub fn create_credential(
+        &self,
+        app: &App,
+        kind: CredentialKind,
+        who: &Holder,
+    ) -> Result<IssuedSecrets> {
         Self::refuse_if_suspended(app, "created")?;
-        if let Some(c) = self.credential(app.id, kind)?
-            && c.state == CredentialState::Active
-        {
-            return Err(Error::conflict(format!(
-                "app {:?} already has an active {}",
-                app.name,
-                kind_label(kind)
-            ))
-            .with_hint(format!(
-                "replace it with `appctl keys regenerate {} {kind}`",
-                app.id
-            )));
-        }
+        self.refuse_if_active(app, kind, who, "regenerate")?;
         self.require_active_dependency(app, kind)?;
-        let s = self.issue_credential(app, kind, false)?;
+        let s = self.issue_credential_for(app, kind, who, false)?;
         self.record(
             "keys.create",
             "credential",
             Some(app.id),
             Some(app.id),
             Some(&app.name),
-            Some(kind.to_string()),
+            Some(format!("{kind}{}", who.of)),
         )?;
         Ok(s)
     }
 
+    /// Refuses (exit 4) when `who` already has an active credential of
+    /// `kind`, with a hint to `keys <verb>` it instead.
+    pub(super) fn refuse_if_active(
+        &self,
+        app: &App,
+        kind: CredentialKind,
+        who: &Holder,
+        verb: &str,
+    ) -> Result<()> {
+        if let Some(c) = self.credential(app.id, kind, who.user_id)?
+            && c.state == CredentialState::Active
+        {
+            return Err(Error::conflict(format!(
+                "app {:?} already has an active {}{}",
+                app.name,
+                kind_label(kind),
+                who.of
+            ))
+            .with_hint(format!(
+                "replace it with `appctl keys {verb} {} {kind}{}`",
+                app.id, who.flag
+            )));
+        }
+        Ok(())
+    }
+
     /// `keys regenerate`: replaces the values of `kind`; what depends on it
     /// is invalidated.
-    pub fn regenerate_credential(&self, app: &App, kind: CredentialKind) -> Result<IssuedSecrets> {
+    pub fn regenerate_credential(
+        &self,
+        app: &App,
+        kind: CredentialKind,
+        who: &Holder,
+    ) -> Result<IssuedSecrets> {
         Self::refuse_if_suspended(app, "regenerated")?;
-        if self.credential(app.id, kind)?.is_none() {
-            return Err(never_made(app, kind, "regenerate"));
+        if self.credential(app.id, kind, who.user_id)?.is_none() {
+            return Err(never_made(app, kind, who, "regenerate"));
         }
         self.require_active_dependency(app, kind)?;
         let invalidated = self.invalidate_dependents(app, kind)?;
-        let mut s = self.issue_credential(app, kind, true)?;
+        let mut s = self.issue_credential_for(app, kind, who, true)?;
         s.invalidated = invalidated;
-        let mut detail = kind.to_string();
+        let mut detail = format!("{kind}{}", who.of);
         if !s.invalidated.is_empty() {
             let names: Vec<&str> = s.invalidated.iter().map(|k| k.as_str()).collect();
             detail.push_str(&format!("; invalidated {}", names.join(", ")));
@@ -335,30 +462,31 @@ impl Store {
         &self,
         app: &App,
         kind: CredentialKind,
+        who: &Holder,
     ) -> Result<Vec<CredentialKind>> {
-        match self.credential(app.id, kind)?.map(|c| c.state) {
-            None => return Err(never_made(app, kind, "revoke")),
+        match self.credential(app.id, kind, who.user_id)?.map(|c| c.state) {
+            None => return Err(never_made(app, kind, who, "revoke")),
             Some(CredentialState::Active) => {}
             // It exists but is already unusable: a precondition, not a
             // missing object, as `keys create` of an active one is.
             Some(state) => {
                 return Err(Error::conflict(format!(
-                    "the {kind} credential of app {} ({:?}) is already {state}",
-                    app.id, app.name
+                    "the {kind} credential{} of app {} ({:?}) is already {state}",
+                    who.of, app.id, app.name
                 ))
                 .with_hint(format!(
-                    "make a new one with `appctl keys create {} {kind}`",
-                    app.id
+                    "make a new one with `appctl keys create {} {kind}{}`",
+                    app.id, who.flag
                 )));
             }
         }
         let invalidated = self.invalidate_dependents(app, kind)?;
         self.conn().execute(
             "UPDATE credentials SET state = 'revoked', key_value = NULL, secret_value = NULL,
-               revoked_at = ?3, stale = 0 WHERE app_id = ?1 AND kind = ?2",
-            params![app.id, kind.as_str(), now()],
+               revoked_at = ?3, stale = 0 WHERE app_id = ?1 AND kind = ?2 AND user_id = ?4",
+            params![app.id, kind.as_str(), now(), who.user_id as i64],
         )?;
-        let mut detail = kind.to_string();
+        let mut detail = format!("{kind}{}", who.of);
         if !invalidated.is_empty() {
             let names: Vec<&str> = invalidated.iter().map(|k| k.as_str()).collect();
             detail.push_str(&format!("; invalidated {}", names.join(", ")));
@@ -412,6 +540,10 @@ mod tests {
     use crate::model::AppPatch;
     use crate::store::tests::new_store;
 
+    fn own(s: &Store, kind: CredentialKind) -> Holder {
+        Holder::default_for(s, kind).unwrap()
+    }
+
     #[test]
     fn app_create_issues_consumer_and_bearer_that_match_what_is_stored() {
         let d = tempfile::tempdir().unwrap();
@@ -448,7 +580,11 @@ mod tests {
         );
         // A regenerated token replaces the row, kept the same way.
         let new = s
-            .regenerate_credential(&app, CredentialKind::Bearer)
+            .regenerate_credential(
+                &app,
+                CredentialKind::Bearer,
+                &own(&s, CredentialKind::Bearer),
+            )
             .unwrap();
         let new = new.bearer_token.as_ref().unwrap().expose();
         assert!(
@@ -491,7 +627,11 @@ mod tests {
         let s = new_store(d.path());
         let (app, first) = s.create_app("a1", None, &AppPatch::default()).unwrap();
         let r = s
-            .regenerate_credential(&app, CredentialKind::Consumer)
+            .regenerate_credential(
+                &app,
+                CredentialKind::Consumer,
+                &own(&s, CredentialKind::Consumer),
+            )
             .unwrap();
         assert_eq!(r.invalidated, [CredentialKind::Bearer]);
         let old = first.api_key.as_ref().unwrap().expose();
@@ -509,14 +649,28 @@ mod tests {
         assert!(metas[0].regenerated_at.is_some());
         assert_eq!(metas[1].state, CredentialState::Invalidated);
         // An invalidated bearer can be made again now that the pair is active.
-        s.create_credential(&app, CredentialKind::Bearer).unwrap();
+        s.create_credential(
+            &app,
+            CredentialKind::Bearer,
+            &own(&s, CredentialKind::Bearer),
+        )
+        .unwrap();
         assert_eq!(
-            s.create_credential(&app, CredentialKind::Bearer)
-                .unwrap_err()
-                .exit_code(),
+            s.create_credential(
+                &app,
+                CredentialKind::Bearer,
+                &own(&s, CredentialKind::Bearer)
+            )
+            .unwrap_err()
+            .exit_code(),
             4
         );
-        s.revoke_credential(&app, CredentialKind::Consumer).unwrap();
+        s.revoke_credential(
+            &app,
+            CredentialKind::Consumer,
+            &own(&s, CredentialKind::Consumer),
+        )
+        .unwrap();
         let vals: Option<String> = s
             .conn()
             .query_row(
@@ -531,9 +685,13 @@ mod tests {
             CredentialState::Invalidated
         );
         assert_eq!(
-            s.create_credential(&app, CredentialKind::Bearer)
-                .unwrap_err()
-                .exit_code(),
+            s.create_credential(
+                &app,
+                CredentialKind::Bearer,
+                &own(&s, CredentialKind::Bearer)
+            )
+            .unwrap_err()
+            .exit_code(),
             4
         );
     }
@@ -544,10 +702,18 @@ mod tests {
         let s = new_store(d.path());
         let (app, _) = s.create_app("a1", None, &AppPatch::default()).unwrap();
         let revoke = s
-            .revoke_credential(&app, CredentialKind::Access)
+            .revoke_credential(
+                &app,
+                CredentialKind::Access,
+                &own(&s, CredentialKind::Access),
+            )
             .unwrap_err();
         let regenerate = s
-            .regenerate_credential(&app, CredentialKind::Access)
+            .regenerate_credential(
+                &app,
+                CredentialKind::Access,
+                &own(&s, CredentialKind::Access),
+            )
             .map(|_| ())
             .unwrap_err();
         for (e, verb) in [(revoke, "revoke"), (regenerate, "regenerate")] {
@@ -571,7 +737,7 @@ mod tests {
         let app = s.suspend_app(&app, "abuse").unwrap();
         for k in CredentialKind::ALL {
             assert_eq!(
-                s.regenerate_credential(&app, k)
+                s.regenerate_credential(&app, k, &own(&s, k))
                     .map(|_| ())
                     .unwrap_err()
                     .exit_code(),
@@ -579,10 +745,14 @@ mod tests {
             );
         }
         assert_eq!(
-            s.create_credential(&app, CredentialKind::Access)
-                .map(|_| ())
-                .unwrap_err()
-                .exit_code(),
+            s.create_credential(
+                &app,
+                CredentialKind::Access,
+                &own(&s, CredentialKind::Access)
+            )
+            .map(|_| ())
+            .unwrap_err()
+            .exit_code(),
             4
         );
     }
@@ -592,7 +762,12 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let s = new_store(d.path());
         let (app, _) = s.create_app("a1", None, &AppPatch::default()).unwrap();
-        s.create_credential(&app, CredentialKind::Access).unwrap();
+        s.create_credential(
+            &app,
+            CredentialKind::Access,
+            &own(&s, CredentialKind::Access),
+        )
+        .unwrap();
         s.delete_app(app.id).unwrap();
         let n: i64 = s
             .conn()

@@ -15,14 +15,19 @@ mod apps;
 mod check;
 mod credentials;
 mod events;
+mod import;
+mod lookup;
 mod projects;
+mod users;
 #[cfg(test)]
 mod vectors;
 
 pub use apps::AppFilter;
 pub use check::CheckReport;
-pub use credentials::IssuedSecrets;
+pub use credentials::{Holder, IssuedSecrets};
+pub use import::check_value as check_import_value;
 pub use projects::{DeleteMode, ProjectPatch};
+pub use users::{Someone, email, user_name};
 
 use crate::crypto::kdf::{self, KdfParams};
 use crate::crypto::token::Secret;

@@ -94,6 +94,46 @@ const MIGRATIONS: &[&str] = &[
     UPDATE credentials SET key_value = substr(key_value, 22)
      WHERE kind = 'bearer' AND substr(key_value, 1, 21) = 'AAAAAAAAAAAAAAAAAAAAA';
     ",
+    // 5: local test users, and access tokens that belong to a user: one
+    // active access token per app and user. A credential's key gains the
+    // user's ID (0 for the app's own consumer pair and bearer token); the
+    // access tokens made so far are the owner's.
+    "
+    CREATE TABLE users (
+        id         INTEGER PRIMARY KEY,
+        handle     TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name       TEXT,
+        email      TEXT,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE credentials_5 (
+        app_id         INTEGER NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        kind           TEXT NOT NULL,
+        user_id        INTEGER NOT NULL DEFAULT 0,
+        state          TEXT NOT NULL,
+        key_value      TEXT,
+        secret_value   TEXT,
+        permissions    TEXT,
+        fingerprint    TEXT NOT NULL,
+        created_at     INTEGER NOT NULL,
+        regenerated_at INTEGER,
+        revoked_at     INTEGER,
+        stale          INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (app_id, kind, user_id)
+    ) WITHOUT ROWID;
+    INSERT INTO credentials_5 (app_id, kind, user_id, state, key_value, secret_value,
+                               permissions, fingerprint, created_at, regenerated_at,
+                               revoked_at, stale)
+    SELECT app_id, kind,
+           CASE WHEN kind = 'access'
+                THEN coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'owner_id'), 0)
+                ELSE 0 END,
+           state, key_value, secret_value, permissions, fingerprint, created_at,
+           regenerated_at, revoked_at, stale
+      FROM credentials;
+    DROP TABLE credentials;
+    ALTER TABLE credentials_5 RENAME TO credentials;
+    ",
 ];
 
 /// The schema version this code writes.
@@ -213,7 +253,10 @@ mod tests {
                VALUES (2, 'bearer', 'invalidated', NULL, NULL, 'not hex at all!!', 0);"
         ))
         .unwrap();
-        migrate(&c).unwrap();
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(3).take(1) {
+            c.execute_batch(sql).unwrap();
+            c.pragma_update(None, "user_version", i + 1).unwrap();
+        }
         assert_eq!(version(&c).unwrap(), 4);
         let rows: Vec<(String, Option<String>, Vec<u8>)> = c
             .prepare("SELECT kind, key_value, fingerprint FROM credentials WHERE app_id = 1 ORDER BY kind")
@@ -251,6 +294,75 @@ mod tests {
             )
             .unwrap();
         assert_eq!(other, (None, "not hex at all!!".to_string()));
+    }
+
+    #[test]
+    fn migration_5_gives_the_owner_the_access_tokens_made_so_far() {
+        let c = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..4] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 4).unwrap();
+        c.execute_batch(
+            "INSERT INTO meta (key, value) VALUES ('owner_id', '1234567890123456789');
+             INSERT INTO apps (id, name, permissions, status, created_at, updated_at)
+               VALUES (1, 'a', 'read', 'active', 0, 0);
+             INSERT INTO credentials (app_id, kind, state, key_value, secret_value, permissions,
+                                      fingerprint, created_at, stale)
+               VALUES (1, 'consumer', 'active', 'k', 's', NULL, x'0011223344556677', 5, 0),
+                      (1, 'access', 'active', '1234567890123456789-t', 'ts', 'read',
+                       x'8899aabbccddeeff', 6, 1);",
+        )
+        .unwrap();
+        migrate(&c).unwrap();
+        type Row = (String, i64, Option<String>, Vec<u8>, i64, bool);
+        let rows: Vec<Row> = c
+            .prepare(
+                "SELECT kind, user_id, secret_value, fingerprint, created_at, stale
+                 FROM credentials ORDER BY kind",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (
+                    "access".into(),
+                    1234567890123456789,
+                    Some("ts".into()),
+                    vec![0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff],
+                    6,
+                    true
+                ),
+                (
+                    "consumer".into(),
+                    0,
+                    Some("s".into()),
+                    vec![0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77],
+                    5,
+                    false
+                ),
+            ]
+        );
+        // Deleting an app still deletes its credentials.
+        c.execute_batch("PRAGMA foreign_keys = ON; DELETE FROM apps;")
+            .unwrap();
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM credentials", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
     }
 
     #[test]

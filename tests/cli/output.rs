@@ -190,6 +190,9 @@ fn values_of(v: &Value, keys: &[&str], out: &mut Vec<String>) {
         Value::Object(m) => {
             for (k, x) in m {
                 match x {
+                    // An access token's user is shown by handle in listings;
+                    // its numeric ID is for `users list` and JSON.
+                    Value::Object(_) if k == "user" => {}
                     Value::String(s) if keys.contains(&k.as_str()) => out.push(s.clone()),
                     _ => values_of(x, keys, out),
                 }
