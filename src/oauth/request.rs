@@ -7,6 +7,11 @@ use std::fmt;
 /// At most this many headers are read.
 pub const MAX_HEADERS: usize = 128;
 
+/// The request line and headers together are at most this long, as servers
+/// limit them (Node's default is 16 KiB, Apache's 8 KiB a field); the body
+/// may be longer.
+pub const MAX_HEAD: usize = 64 * 1024;
+
 /// Why a request could not be read at all (exit 9).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError(pub String);
@@ -158,8 +163,16 @@ fn authority(s: &str, scheme: Scheme, what: &str) -> Result<String, ParseError> 
 pub fn parse(bytes: &[u8], scheme: Scheme) -> Result<HttpRequest, ParseError> {
     let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut req = httparse::Request::new(&mut slots);
+    let too_large = || {
+        ParseError(format!(
+            "the request line and headers are larger than {} KiB",
+            MAX_HEAD / 1024
+        ))
+    };
     let head_len = match req.parse(bytes) {
+        Ok(httparse::Status::Complete(n)) if n > MAX_HEAD => return Err(too_large()),
         Ok(httparse::Status::Complete(n)) => n,
+        Ok(httparse::Status::Partial) if bytes.len() > MAX_HEAD => return Err(too_large()),
         Ok(httparse::Status::Partial) => {
             return fail("the request ends before its headers do (no blank line after them)");
         }
@@ -313,6 +326,11 @@ mod tests {
             "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n",
             "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
             "GET /x#f HTTP/1.1\r\nHost: a\r\n\r\n",
+            &format!(
+                "GET /x HTTP/1.1\r\nHost: a\r\nX: {}\r\n\r\n",
+                "a".repeat(MAX_HEAD)
+            ),
+            &format!("GET /x HTTP/1.1\r\nHost: a\r\nX: {}", "a".repeat(MAX_HEAD)),
         ] {
             assert!(parse(bad.as_bytes(), Scheme::Https).is_err(), "{bad:?}");
         }

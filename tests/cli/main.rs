@@ -18,5 +18,7 @@ mod pty;
 mod status;
 mod store_file;
 mod terminal;
+mod users;
 mod util;
 mod vectors;
+mod verify;

@@ -178,3 +178,31 @@ pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
+
+impl Env {
+    /// Runs with `args` and `input` on stdin.
+    pub fn run_with_stdin(&self, args: &[&str], input: &[u8]) -> Output {
+        let mut c = self.cmd();
+        c.args(args).write_stdin(input.to_vec());
+        c.output().unwrap()
+    }
+
+    /// Runs `keys verify --json args` on `request`: the exit code and the verdict.
+    pub fn verify(&self, args: &[&str], request: &[u8]) -> (i32, Value) {
+        let mut a = vec!["--json", "keys", "verify"];
+        a.extend_from_slice(args);
+        let out = self.run_with_stdin(&a, request);
+        no_panic(&out);
+        let code = out.status.code().unwrap();
+        let doc = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        (code, doc)
+    }
+
+    /// `keys import APP KIND extra…` with `input` on stdin; asserts exit 0.
+    pub fn import(&self, app: &str, kind: &str, extra: &[&str], input: &str) {
+        let mut a = vec!["keys", "import", app, kind];
+        a.extend_from_slice(extra);
+        let out = self.run_with_stdin(&a, input.as_bytes());
+        succeeded(&out);
+    }
+}
