@@ -3,6 +3,7 @@
 
 mod access;
 mod apps;
+mod clients;
 mod completion;
 mod durability;
 mod help;
