@@ -164,13 +164,17 @@ pub fn import_values(
             f.display().to_string(),
             std::fs::File::open(f).and_then(|h| h.take(IMPORT_INPUT_MAX + 1).read_to_end(&mut raw)),
         ),
-        None => (
-            "stdin".to_string(),
+        None => ("stdin".to_string(), {
+            if super::interactive() {
+                super::output::note(
+                    "reading the values from the terminal: paste them, then press Ctrl-D",
+                );
+            }
             std::io::stdin()
                 .lock()
                 .take(IMPORT_INPUT_MAX + 1)
-                .read_to_end(&mut raw),
-        ),
+                .read_to_end(&mut raw)
+        }),
     };
     read.map_err(|e| Error::invalid(format!("cannot read {what}: {}", e.kind())))?;
     if raw.len() as u64 > IMPORT_INPUT_MAX {
@@ -258,10 +262,9 @@ fn env_values(
         found.iter().flatten().map(|(p, _)| p.as_str()).collect();
     if prefixes.len() > 1 || found.iter().any(|f| f.len() > 1) {
         return Err(Error::invalid(format!(
-            "{what} holds the values of more than one credential ({} prefixes)",
-            prefixes.len()
+            "{what} holds a value more than once, or the values of more than one credential"
         ))
-        .with_hint("choose one with --env-prefix PREFIX"));
+        .with_hint("choose one credential's lines with --env-prefix PREFIX"));
     }
     Ok(found
         .into_iter()

@@ -52,8 +52,8 @@ pub(super) fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<()> {
             let a = find_app(&store, &app)?;
             let who = holder(&store, kind, user_text.as_deref())?;
             ctx.confirm(&format!(
-                "revoke the {kind} credential{} of app {:?}",
-                who.of, a.name
+                "revoke the {kind} credential of app {:?}{}",
+                a.name, who.of
             ))?;
             let invalidated = store.revoke_credential(&a, kind, &who)?;
             let creds = store.credentials(a.id)?;
@@ -67,8 +67,8 @@ pub(super) fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<()> {
                 }));
             }
             output::stdout(&format!(
-                "Revoked the {kind} credential{} of app {}.\n",
-                who.of, a.id
+                "Revoked the {kind} credential of app {}{}.\n",
+                a.id, who.of
             ))?;
             if let Some(n) = invalidated_note(&a, &invalidated) {
                 output::note(&n);
@@ -144,8 +144,8 @@ fn import(
         }));
     }
     output::stdout(&format!(
-        "Imported the {kind} credential{} of app {} ({:?}).\n",
-        who.of, a.id, a.name
+        "Imported the {kind} credential of app {} ({:?}){}.\n",
+        a.id, a.name, who.of
     ))?;
     if let Some(n) = invalidated_note(&a, &invalidated) {
         output::note(&n);
@@ -184,8 +184,8 @@ fn make(
     });
     let verb = if regenerate { "Regenerated" } else { "Created" };
     let heading = format!(
-        "{verb} the {kind} credential{} of app {} ({:?}).",
-        who.of, a.id, a.name
+        "{verb} the {kind} credential of app {} ({:?}){}.",
+        a.id, a.name, who.of
     );
     render::print_secrets(format, doc, &heading, &made)?;
     if !ctx.json

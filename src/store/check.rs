@@ -184,6 +184,35 @@ impl Store {
             }
         }
 
+        // An access token belongs to the owner or a local user (removing a
+        // user revokes its tokens); the app's own credentials to no user.
+        let mut stmt = c.prepare(
+            "SELECT app_id, kind, kind = 'access' FROM credentials
+             WHERE (kind = 'access') != (user_id != 0)
+                OR (kind = 'access' AND state = 'active'
+                    AND user_id NOT IN (SELECT id FROM users)
+                    AND user_id IS NOT (SELECT CAST(value AS INTEGER) FROM meta
+                                         WHERE key = 'owner_id'))",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (app, kind, access) = row?;
+            problems.push(format!(
+                "app {app} {kind} credential: {}",
+                if access {
+                    "active for a user who is neither the owner nor a local user"
+                } else {
+                    "belongs to a user, but only access tokens do"
+                }
+            ));
+        }
+
         // IDs are never reused: the sequence must be at or past every ID.
         for table in ["projects", "apps", "events"] {
             let ok: bool = c.query_row(
@@ -257,6 +286,34 @@ mod tests {
         assert!(all.contains("missing project"), "{all}");
         assert!(
             all.contains("consumer credential: malformed fingerprint"),
+            "{all}"
+        );
+    }
+
+    #[test]
+    fn an_access_token_of_nobody_is_reported() {
+        use crate::model::CredentialKind;
+        let d = tempfile::tempdir().unwrap();
+        let s = new_store(d.path());
+        let (app, _) = s.create_app("a", None, &AppPatch::default()).unwrap();
+        s.add_user("bob", None, None).unwrap();
+        let bob = s.holder(Some("bob")).unwrap();
+        s.create_credential(&app, CredentialKind::Access, &bob)
+            .unwrap();
+        assert!(s.check().unwrap().problems.is_empty());
+        s.conn()
+            .execute_batch(
+                "DELETE FROM users;
+                 UPDATE credentials SET user_id = 7 WHERE kind = 'bearer';",
+            )
+            .unwrap();
+        let all = s.check().unwrap().problems.join("\n");
+        assert!(
+            all.contains("access credential: active for a user who is neither"),
+            "{all}"
+        );
+        assert!(
+            all.contains("bearer credential: belongs to a user"),
             "{all}"
         );
     }

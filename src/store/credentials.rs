@@ -471,8 +471,8 @@ impl Store {
             // missing object, as `keys create` of an active one is.
             Some(state) => {
                 return Err(Error::conflict(format!(
-                    "the {kind} credential{} of app {} ({:?}) is already {state}",
-                    who.of, app.id, app.name
+                    "the {kind} credential of app {} ({:?}){} is already {state}",
+                    app.id, app.name, who.of
                 ))
                 .with_hint(format!(
                     "make a new one with `appctl keys create {} {kind}{}`",
