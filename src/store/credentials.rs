@@ -145,11 +145,14 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(
             "SELECT c.kind, c.state, c.created_at, c.regenerated_at, c.revoked_at, c.permissions,
                     c.fingerprint, c.stale, c.user_id,
-                    CASE WHEN c.user_id = (SELECT CAST(value AS INTEGER) FROM meta
-                                            WHERE key = 'owner_id')
-                         THEN (SELECT value FROM meta WHERE key = 'owner_handle')
-                         ELSE u.handle END
+                    CASE WHEN o.id IS NOT NULL THEN o.handle ELSE u.handle END,
+                    o.id IS NOT NULL
              FROM credentials c LEFT JOIN users u ON u.id = c.user_id
+                  LEFT JOIN (SELECT CAST((SELECT value FROM meta WHERE key = 'owner_id')
+                                         AS INTEGER) AS id,
+                                    (SELECT value FROM meta WHERE key = 'owner_handle')
+                                         AS handle) o
+                         ON o.id = c.user_id AND c.kind = 'access'
              WHERE c.app_id = ?1",
         )?;
         let rows = stmt.query_map([app_id], |r| {
@@ -172,9 +175,11 @@ impl Store {
                 r.get(7)?,
                 r.get::<_, i64>(8)?,
                 r.get::<_, Option<String>>(9)?,
+                r.get::<_, bool>(10)?,
             ))
         })?;
         let mut out = Vec::new();
+        let mut owners = Vec::new();
         for row in rows {
             let (
                 kind,
@@ -187,6 +192,7 @@ impl Store {
                 stale,
                 user_id,
                 screen_name,
+                is_owner,
             ) = row?;
             let damaged =
                 || Error::damaged(self.path(), "a credential row has an unknown kind or state");
@@ -212,18 +218,18 @@ impl Store {
                 }),
                 stale,
             });
+            owners.push(is_owner);
         }
         // Kind order; the owner's access token first, then local users'.
-        let owner = self.owner()?.user_id;
-        out.sort_by_key(|m| {
-            let user = m.user.as_ref().map(|u| u.id);
+        let mut keyed: Vec<_> = out.into_iter().zip(owners).collect();
+        keyed.sort_by_key(|(m, is_owner)| {
             (
                 CredentialKind::ALL.iter().position(|k| *k == m.kind),
-                user != Some(owner),
-                user,
+                !is_owner,
+                m.user.as_ref().map(|u| u.id),
             )
         });
-        Ok(out)
+        Ok(keyed.into_iter().map(|(m, _)| m).collect())
     }
 
     pub(super) fn credential(
