@@ -82,6 +82,34 @@ fn every_json_key_is_snake_case_and_every_time_ends_in_at() {
     run(&["app", "update", "A", "--permissions", "read"]);
     run(&["keys", "list", "A"]);
     run(&["keys", "regenerate", "A", "consumer"]);
+    run(&[
+        "users",
+        "add",
+        "bob",
+        "--name",
+        "Bob",
+        "--email",
+        "bob@example.com",
+    ]);
+    run(&["users", "list"]);
+    run(&["keys", "create", "A", "access", "--user", "bob"]);
+    run(&["users", "show", "bob"]);
+    let keys = env.path("keys.json");
+    std::fs::write(
+        &keys,
+        r#"{"api_key": "imported-key-1", "api_secret": "imported-secret-1"}"#,
+    )
+    .unwrap();
+    run(&[
+        "keys",
+        "import",
+        "A",
+        "consumer",
+        "--replace",
+        "--file",
+        keys.to_str().unwrap(),
+    ]);
+    run(&["--yes", "users", "remove", "bob"]);
     run(&["--yes", "keys", "revoke", "A", "access"]);
     run(&["app", "suspend", "B", "--reason", "testing"]);
     run(&["app", "reinstate", "B"]);
@@ -110,6 +138,13 @@ fn every_json_key_is_snake_case_and_every_time_ends_in_at() {
     run(&["recovery-key", "regenerate"]);
     run(&["--yes", "app", "delete", "B"]);
     run(&["--yes", "project", "delete", "P", "--detach-apps"]);
+    // A verdict (Basic with the imported pair).
+    let (code, verdict) = env.verify(
+        &[],
+        b"GET / HTTP/1.1\r\nHost: api.x.com\r\nAuthorization: Basic aW1wb3J0ZWQta2V5LTE6aW1wb3J0ZWQtc2VjcmV0LTE=\r\n\r\n",
+    );
+    assert_eq!(code, 0, "{verdict}");
+    docs.push(("keys verify".into(), verdict));
     // Errors too.
     let err = env.run(&["--json", "app", "show", "nope"]);
     docs.push(("error".into(), serde_json::from_slice(&err.stderr).unwrap()));
