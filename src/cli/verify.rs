@@ -8,7 +8,7 @@ use super::output::{self, Id};
 use super::render::user_ref_json;
 use crate::error::{Error, Kind, Result};
 use crate::oauth::verify::access_level;
-use crate::oauth::{Outcome, Scheme, request, verify};
+use crate::oauth::{Outcome, Reason, Scheme, request, verify};
 use std::io::Read;
 
 /// The most bytes of a request read from stdin.
@@ -127,9 +127,20 @@ pub(super) fn run(ctx: &Ctx, scheme: SchemeArg, at: Option<&str>, explain: bool)
     }
     match o.reason {
         None => Ok(()),
-        Some(r) => Err(Error::new(
-            Kind::Auth,
-            format!("the request does not verify: {}", r.as_str()),
-        )),
+        Some(r) => {
+            let e = Error::new(
+                Kind::Auth,
+                format!("the request does not verify: {}", r.as_str()),
+            );
+            Err(match r {
+                Reason::BadSignature if !explain && o.base_string.is_some() => e.with_hint(
+                    "rerun with --explain to print the base string the signature should cover",
+                ),
+                Reason::TimestampOutOfWindow => e.with_hint(
+                    "check the client's clock, or verify at the request's time with --at",
+                ),
+                _ => e,
+            })
+        }
     }
 }

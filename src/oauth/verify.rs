@@ -398,8 +398,19 @@ fn oauth1(
     if consumer.app.status == Status::Suspended {
         return Ok(out.fail(Reason::AppSuspended));
     }
-    if (now - p.timestamp).abs() > TIMESTAMP_WINDOW {
-        return Ok(out.fail(Reason::TimestampOutOfWindow));
+    let skew = now - p.timestamp;
+    if skew.abs() > TIMESTAMP_WINDOW {
+        let mut out = out.fail(Reason::TimestampOutOfWindow);
+        out.detail = Some(format!(
+            "oauth_timestamp is {} s {}, more than the {TIMESTAMP_WINDOW} s allowed",
+            skew.abs(),
+            if skew > 0 {
+                "in the past"
+            } else {
+                "in the future"
+            }
+        ));
+        return Ok(out);
     }
     Ok(out)
 }

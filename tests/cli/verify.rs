@@ -236,6 +236,24 @@ fn every_reason_through_the_binary() {
         reason(&good, &at(600)).as_deref(),
         Some("timestamp_out_of_window")
     );
+    let (_, v) = env.verify(&["--at", &at(-600)], good.as_bytes());
+    assert_eq!(
+        v["detail"],
+        "oauth_timestamp is 600 s in the future, more than the 300 s allowed"
+    );
+    let tampered = env.run_with_stdin(
+        &["keys", "verify", "--at", TS],
+        good.replace("Ladies", "Ladiez").as_bytes(),
+    );
+    let stderr = String::from_utf8_lossy(&tampered.stderr);
+    assert!(stderr.contains("hint: rerun with --explain"), "{stderr}");
+    // --at takes Unix seconds or RFC 3339; anything else is refused.
+    for bad in ["yesterday", "2011-10-14", "1318622958.5", ""] {
+        let out = env.run_with_stdin(&["keys", "verify", "--at", bad], good.as_bytes());
+        assert_eq!(out.status.code(), Some(9), "{bad}");
+    }
+    let out = env.run_with_stdin(&["keys", "verify", "--scheme", "ftp"], good.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
     // A tampered body (of the same length, so Content-Length still holds).
     assert_eq!(
         reason(&good.replace("Ladies", "Ladiez"), TS).as_deref(),
