@@ -70,10 +70,10 @@ fn line(o: &Outcome) -> String {
         format!(": {}", parts.join(", "))
     };
     match o.reason {
-        None => format!(
-            "valid {scheme} ({}){what}",
-            o.normalisation.as_deref().unwrap_or("as sent")
-        ),
+        None => match &o.normalisation {
+            Some(n) => format!("valid {scheme} ({n}){what}"),
+            None => format!("valid {scheme}{what}"),
+        },
         Some(r) => {
             let detail = o
                 .detail

@@ -188,6 +188,17 @@ fn basic_and_bearer_credentials_verify() {
         "{v}"
     );
     assert_eq!(v["access_level"], serde_json::Value::Null);
+    let line = env.run_with_stdin(
+        &["keys", "verify"],
+        req(&format!("Bearer {bearer}")).as_bytes(),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&line.stdout),
+        format!(
+            "valid bearer: app {} (\"app_only\")\n",
+            made["id"].as_str().unwrap()
+        )
+    );
     // The platform's Basic example: its key with the other page's secret.
     env.app("basic");
     env.import(
