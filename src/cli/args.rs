@@ -99,7 +99,7 @@ Examples:
         after_help = "\
 Examples:
   appctl keys list my-bot
-  appctl keys create my-bot access
+  appctl keys create my-bot access --user bob
   appctl keys regenerate my-bot consumer --env >> .env"
     )]
     Keys(KeysCommand),
@@ -110,7 +110,7 @@ Examples:
 Examples:
   appctl users add bob --name \"Bob Tester\" --email bob@example.com
   appctl users list
-  appctl keys create my-bot access --user bob"
+  appctl users remove bob"
     )]
     Users(UsersCommand),
     /// Show the event log, newest first
@@ -637,6 +637,11 @@ Examples:
     /// `NAME=value` lines as `--env` writes them (API_KEY=…, with or without
     /// a prefix). Values are printable ASCII without spaces, 8–200
     /// characters. The values are never shown again.
+    #[command(after_help = "\
+Examples:
+  appctl keys import my-bot consumer < keys.json
+  appctl keys import my-bot access --user bob --file bob.env
+  appctl keys import my-bot consumer --replace --env-prefix BOT_ < .env")]
     Import {
         /// App ID or name
         app: OsString,
@@ -666,7 +671,13 @@ Examples:
     /// cannot be parsed.
     ///
     /// It keeps no state, so it cannot see a nonce used twice: a replayed
-    /// request verifies here. `appctl serve` remembers nonces.
+    /// request verifies here (only a server that remembers nonces can
+    /// refuse one).
+    #[command(after_help = "\
+Examples:
+  appctl keys verify < request.http
+  appctl --json keys verify --at 2011-10-14T20:09:18Z < request.http
+  appctl keys verify --scheme http --explain < request.http")]
     Verify {
         /// The scheme the request arrived over, when its request line is a path
         #[arg(long, value_name = "SCHEME", default_value = "https")]
@@ -703,6 +714,10 @@ pub struct UserArg {
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
     /// Add a local test user; prints the new user's numeric ID
+    #[command(after_help = "\
+Examples:
+  appctl users add bob
+  appctl users add bob_test --name \"Bob Tester\" --email bob@example.com")]
     Add {
         /// 1–15 letters, digits or underscores, unique ignoring case
         handle: OsString,
@@ -714,13 +729,25 @@ pub enum UsersCommand {
         email: Option<OsString>,
     },
     /// List the owner and the local users
+    #[command(after_help = "\
+Examples:
+  appctl users list
+  appctl --json users list")]
     List,
     /// Show a user and the apps it holds access tokens for
+    #[command(after_help = "\
+Examples:
+  appctl users show bob
+  appctl users show @bob")]
     Show {
         /// Handle or numeric ID
         user: OsString,
     },
     /// Remove a local user and revoke its access tokens (the owner cannot be removed)
+    #[command(after_help = "\
+Examples:
+  appctl users remove bob
+  appctl --yes users remove bob_test")]
     Remove {
         /// Handle or numeric ID
         user: OsString,

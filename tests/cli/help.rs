@@ -15,7 +15,7 @@ fn paths(cmd: &clap::Command, prefix: Vec<String>, out: &mut Vec<Vec<String>>) {
 }
 
 /// The appctl command line inside a shell line: from the word `appctl` to
-/// the first `|`, `>`, `)`, `;` or `#` outside quotes, split as a shell
+/// the first `|`, `>`, `<`, `)`, `;` or `#` outside quotes, split as a shell
 /// would (variables stay as written; they are values, not flags).
 fn appctl_words(line: &str) -> Option<Vec<String>> {
     let start = line
@@ -28,7 +28,7 @@ fn appctl_words(line: &str) -> Option<Vec<String>> {
         match c {
             '\'' if !double => single = !single,
             '"' if !single => double = !double,
-            '|' | '>' | ')' | ';' | '#' if !single && !double => {
+            '|' | '>' | '<' | ')' | ';' | '#' if !single && !double => {
                 end = start + i;
                 break;
             }
