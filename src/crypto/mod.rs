@@ -5,6 +5,7 @@
 pub mod aead;
 pub mod kdf;
 pub mod token;
+pub mod x25519;
 
 use zeroize::Zeroizing;
 
