@@ -66,7 +66,11 @@ pub(super) fn unlock(ctx: &Ctx, a: UnlockArgs) -> Result<()> {
     if std::io::stdout().is_terminal() {
         return Err(not_through_eval(ctx));
     }
-    let store = ctx.open_with_passphrase(crate::store::Access::Read)?;
+    // Under the writers' lock, from the key slot as it is now: a `passwd`
+    // that commits first makes the old passphrase fail here, and one that
+    // comes later waits for this session and then ends it.
+    let store = ctx.open_with_passphrase(ctx.write_access())?;
+    crate::store::pause("locked");
     let expires_at = now() + ttl.as_secs() as i64;
     let token = store.start_session(&session_dir()?, expires_at)?;
     let value = token.value();
@@ -88,20 +92,57 @@ pub(super) fn unlock(ctx: &Ctx, a: UnlockArgs) -> Result<()> {
 pub(super) fn lock(ctx: &Ctx, a: LockArgs) -> Result<()> {
     let dir = session_dir()?;
     let current = session_token()?;
+    if a.all {
+        return lock_all(ctx, &dir);
+    }
     let mut ended = 0;
     if let Some(t) = &current {
         ended += usize::from(session::destroy(&dir, t));
-    }
-    if a.all || current.is_none() {
+    } else {
         let bytes = file::read_prefix(&ctx.store, envelope::MAX_HEADER_LEN)?;
         let (header, _) = Header::decode(&bytes).map_err(|e| Error::damaged(&ctx.store, e))?;
-        ended += session::destroy_all(&dir, &header.store_id);
+        ended += session::destroy_all(&dir, &header.store_id, header.epoch);
     }
     if ctx.json {
-        return output::print_json(&json!({ "ended_sessions": ended }));
+        return output::print_json(&json!({ "ended_sessions": ended, "everywhere": false }));
     }
-    output::stdout(&format!("Ended {ended} session(s).\n"))?;
+    let here = if current.is_some() {
+        ""
+    } else {
+        " in this session directory; `appctl lock --all` ends them everywhere"
+    };
+    output::stdout(&format!("Ended {ended} session(s){here}.\n"))?;
     if current.is_some() {
+        output::note("Run `unset APPCTL_SESSION` to forget the ended session in this shell.");
+    }
+    Ok(())
+}
+
+/// `lock --all`: advances the store's session epoch, which every session
+/// must match, so sessions end whatever directory their file is in. That
+/// is a write, so it needs this shell's session or the passphrase.
+fn lock_all(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
+    let mut store = ctx.open(ctx.write_access())?;
+    let epoch = store.header().epoch;
+    store.end_sessions();
+    store.record(
+        "store.lock_all",
+        "store",
+        None,
+        None,
+        None,
+        Some("every unlock session ended".into()),
+    )?;
+    store.save()?;
+    let here = session::destroy_all(dir, &store.header().store_id, epoch);
+    if ctx.json {
+        return output::print_json(&json!({ "ended_sessions": here, "everywhere": true }));
+    }
+    output::stdout(&format!(
+        "Ended every unlock session of {}, in every session directory ({here} live here).\n",
+        store.path().display()
+    ))?;
+    if session_token()?.is_some() {
         output::note("Run `unset APPCTL_SESSION` to forget the ended session in this shell.");
     }
     Ok(())
@@ -131,16 +172,31 @@ fn current_kdf(store: &Store) -> KdfParams {
         .map_or(crate::crypto::kdf::DEFAULT, |s| s.kdf)
 }
 
+/// What a rotation tells: what changed, that every session ended, and
+/// that earlier copies of the file keep their keys.
+fn sealed_anew(ended: usize) -> String {
+    format!(
+        "It is sealed under a new data key: nothing from before (passphrase, recovery key \
+         or session, with any earlier copy of the file) opens it now. Ended every unlock \
+         session of the store, in every session directory ({ended} live here). Backups made \
+         before keep opening with the passphrase and recovery key they had then."
+    )
+}
+
+/// Sets a new passphrase (`passwd`, `recover`) under a new data key, and
+/// shows a new recovery key if one was made.
 fn set_passphrase(
     ctx: &Ctx,
     mut store: Store,
     new: &[u8],
     kdf: &KdfArgs,
     action: &str,
+    new_recovery_key: bool,
 ) -> Result<()> {
     let params = kdf_params(kdf, current_kdf(&store))?;
-    with_spinner("Deriving the new key", || {
-        store.set_passphrase_slot(new, params)
+    let epoch = store.header().epoch;
+    let rotated = with_spinner("Deriving the new key", || {
+        store.rotate(Some((new, params)), new_recovery_key)
     })?;
     store.record(
         action,
@@ -148,27 +204,63 @@ fn set_passphrase(
         None,
         None,
         None,
-        Some("passphrase changed".into()),
+        Some("passphrase changed; new data key".into()),
     )?;
-    store.save()?;
-    // Sessions made with the old passphrase end with it.
-    let ended = session::destroy_all(&session_dir()?, &store.header().store_id);
-    if ctx.json {
-        return output::print_json(&json!({
-            "store": store.path().display().to_string(),
-            "passphrase_changed": true,
-            "ended_sessions": ended,
-            "kdf": {
-                "memory_mib": params.memory_kib / 1024,
-                "iterations": params.iterations,
-                "parallelism": params.parallelism,
-            },
-        }));
+    if rotated.recovery_key.is_some() {
+        store.record(
+            "store.recovery_key",
+            "store",
+            None,
+            None,
+            None,
+            Some("recovery key replaced".into()),
+        )?;
     }
-    output::stdout(&format!(
-        "Changed the passphrase of {}; the old one no longer opens it. Ended {ended} unlock session(s).\n",
-        store.path().display()
-    ))
+    store.save()?;
+    // Every session ended with the epoch; the files here are removed.
+    let ended = session::destroy_all(&session_dir()?, &store.header().store_id, epoch);
+    let doc = json!({
+        "store": store.path().display().to_string(),
+        "passphrase_changed": true,
+        "new_data_key": true,
+        "ended_sessions": ended,
+        "ended_sessions_everywhere": true,
+        "kdf": {
+            "memory_mib": params.memory_kib / 1024,
+            "iterations": params.iterations,
+            "parallelism": params.parallelism,
+        },
+    });
+    let changed = format!(
+        "Changed the passphrase of {}; the old one no longer opens it. {}",
+        store.path().display(),
+        sealed_anew(ended)
+    );
+    let Some(key) = rotated.recovery_key else {
+        if ctx.json {
+            return output::print_json(&doc);
+        }
+        return output::stdout(&format!("{changed}\n"));
+    };
+    let why = if rotated.replaced_old_recovery_slot {
+        "The recovery key was of an earlier kind, which cannot follow a new data key, so \
+         this is a new one; the old one no longer opens the store."
+    } else {
+        "A recovery key that was used is spent: this is a new one, and the old one no \
+         longer opens the store."
+    };
+    let made = IssuedSecrets {
+        recovery_key: Some(key),
+        ..IssuedSecrets::default()
+    };
+    let format = if ctx.json {
+        super::render::SecretFormat::Json
+    } else {
+        super::render::SecretFormat::Lines
+    };
+    let mut doc = doc;
+    doc["recovery_key_replaced"] = json!(why);
+    super::render::print_secrets(format, doc, &format!("{changed}\n{why}"), &made)
 }
 
 pub(super) fn passwd(ctx: &Ctx, a: PasswdArgs) -> Result<()> {
@@ -177,7 +269,7 @@ pub(super) fn passwd(ctx: &Ctx, a: PasswdArgs) -> Result<()> {
     passphrase::ensure_new_available(a.new_passphrase_file.as_deref())?;
     let store = ctx.open_with_passphrase(ctx.write_access())?;
     let new = passphrase::read_new(ctx, a.new_passphrase_file.as_deref())?;
-    set_passphrase(ctx, store, &new, &a.kdf, "store.passwd")
+    set_passphrase(ctx, store, &new, &a.kdf, "store.passwd", false)
 }
 
 pub(super) fn recover(ctx: &Ctx, a: RecoverArgs) -> Result<()> {
@@ -190,7 +282,7 @@ pub(super) fn recover(ctx: &Ctx, a: RecoverArgs) -> Result<()> {
         Store::open(&ctx.store, Unlock::RecoveryKey(&key), ctx.write_access())
     })?;
     let new = passphrase::read_new(ctx, a.new_passphrase_file.as_deref())?;
-    set_passphrase(ctx, store, &new, &a.kdf, "store.recover")
+    set_passphrase(ctx, store, &new, &a.kdf, "store.recover", true)
 }
 
 pub(super) fn recovery_key(ctx: &Ctx, c: RecoveryKeyCommand) -> Result<()> {
@@ -198,24 +290,37 @@ pub(super) fn recovery_key(ctx: &Ctx, c: RecoveryKeyCommand) -> Result<()> {
         RecoveryKeyCommand::Regenerate { secrets } => {
             let format = super::input::secret_format(ctx.json, &secrets)?;
             let mut store = ctx.open_with_passphrase(ctx.write_access())?;
-            let key = with_spinner("Deriving the key", || store.set_recovery_slot())?;
+            let epoch = store.header().epoch;
+            let rotated = with_spinner("Deriving the key", || store.rotate(None, true))?;
+            let Some(key) = rotated.recovery_key else {
+                return Err(Error::internal("no recovery key was made"));
+            };
             store.record(
                 "store.recovery_key",
                 "store",
                 None,
                 None,
                 None,
-                Some("recovery key replaced".into()),
+                Some("recovery key replaced; new data key".into()),
             )?;
             store.save()?;
+            let ended = session::destroy_all(&session_dir()?, &store.header().store_id, epoch);
             let made = IssuedSecrets {
                 recovery_key: Some(key),
                 ..IssuedSecrets::default()
             };
             super::render::print_secrets(
                 format,
-                json!({ "store": store.path().display().to_string() }),
-                "Made a new recovery key; the old one no longer opens the store.",
+                json!({
+                    "store": store.path().display().to_string(),
+                    "new_data_key": true,
+                    "ended_sessions": ended,
+                    "ended_sessions_everywhere": true,
+                }),
+                &format!(
+                    "Made a new recovery key; the old one no longer opens the store. {}",
+                    sealed_anew(ended)
+                ),
                 &made,
             )
         }

@@ -90,8 +90,9 @@ pub(super) fn status(ctx: &Ctx) -> Result<()> {
             let dir = session_dir()?;
             match session::inspect(&dir, &token) {
                 None => SessionState::Ended,
-                Some((store_id, _)) if store_id != header.store_id => SessionState::OtherStore,
-                Some((_, expires_at)) => {
+                Some((store_id, _, _)) if store_id != header.store_id => SessionState::OtherStore,
+                Some((_, epoch, _)) if epoch != header.epoch => SessionState::Ended,
+                Some((_, _, expires_at)) => {
                     let unlock = Unlock::Session {
                         dir: &dir,
                         token: &token,

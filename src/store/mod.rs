@@ -80,6 +80,45 @@ impl std::fmt::Debug for Unlock<'_> {
     }
 }
 
+/// What [`Store::rotate`] did beyond the new data key.
+#[derive(Debug)]
+pub struct Rotated {
+    /// A new recovery key, to be shown once after the save.
+    pub recovery_key: Option<Secret>,
+    /// Whether that key replaces one whose slot (of format 1 or 2) could
+    /// not take the new data key.
+    pub replaced_old_recovery_slot: bool,
+}
+
+/// Debug builds: with `APPCTL_FAULT=pause-<point>:<dir>`, a command that
+/// reaches `point` creates `<dir>/<point>.reached` and waits until
+/// `<dir>/<point>.go` exists, so that a test can run another command in
+/// that very moment. Release builds have no such pause.
+#[cfg(debug_assertions)]
+pub fn pause(point: &str) {
+    let Ok(spec) = std::env::var("APPCTL_FAULT") else {
+        return;
+    };
+    let Some((want, dir)) = spec.split_once(':') else {
+        return;
+    };
+    if want.strip_prefix("pause-") != Some(point) {
+        return;
+    }
+    let dir = Path::new(dir);
+    let _ = std::fs::write(dir.join(format!("{point}.reached")), b"");
+    let go = dir.join(format!("{point}.go"));
+    let start = std::time::Instant::now();
+    while !go.exists() && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Release builds: no pause.
+#[cfg(not(debug_assertions))]
+#[inline(always)]
+pub fn pause(_: &str) {}
+
 /// How many objects a store holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
@@ -101,6 +140,9 @@ pub struct Store {
     header: Header,
     /// The key slots as the file holds them (as last read or saved).
     saved_slots: Vec<envelope::Slot>,
+    /// The passphrase slot's key, when the store was opened with the
+    /// passphrase: it wraps a new data key without a second derivation.
+    passphrase_key: Option<Key>,
     lock: Option<Lock>,
 }
 
@@ -315,6 +357,7 @@ impl Store {
             data_key,
             header: Header::new(Vec::new()),
             saved_slots: Vec::new(),
+            passphrase_key: None,
             lock: Some(lock),
         };
         store.set_passphrase_slot(passphrase, params)?;
@@ -364,9 +407,10 @@ impl Store {
                 first_slot = Some((s.clone(), slot_key, data_key));
             }
             Unlock::Session { dir, token } => {
-                session_key = Some(session::open(dir, token, &header.store_id)?);
+                session_key = Some(session::open(dir, token, &header.store_id, header.epoch)?);
             }
         }
+        pause("derived");
         let lock = match access {
             Access::Read => None,
             Access::Write { lock_timeout } => Some(Lock::acquire(path, lock_timeout)?),
@@ -380,7 +424,7 @@ impl Store {
             }
         };
         let (header2, header_len) = decode(path, &first)?;
-        let data_key = match (unlock, first_slot, session_key) {
+        let (data_key, slot_key) = match (unlock, first_slot, session_key) {
             (Unlock::Session { .. }, _, Some(key)) => {
                 if header2.store_id != header.store_id {
                     return Err(Error::new(
@@ -389,18 +433,24 @@ impl Store {
                     )
                     .with_hint("unlock again with: eval \"$(appctl unlock)\""));
                 }
-                key
+                // Checked again on what is read now: a rotation or `lock
+                // --all` since the session file was read ends the session.
+                if header2.epoch != header.epoch {
+                    return Err(session::ended());
+                }
+                (key, None)
             }
             (
                 Unlock::Passphrase(secret) | Unlock::RecoveryKey(secret),
-                Some((old, _, data_key)),
+                Some((old, slot_key, data_key)),
                 _,
             ) => {
                 let now_slot = slot(path, &header2, slot_kind(unlock))?;
                 if *now_slot == old {
-                    data_key
+                    (data_key, Some(slot_key))
                 } else {
-                    unwrap_slot(path, now_slot, secret)?.1
+                    let (slot_key, data_key) = unwrap_slot(path, now_slot, secret)?;
+                    (data_key, Some(slot_key))
                 }
             }
             _ => return Err(Error::internal("inconsistent unlock state")),
@@ -408,7 +458,11 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         let aad = &first[..header_len];
         read_image(&mut conn, path, &file, &header2, aad, &data_key)?;
-        Self::load(path, conn, header2, data_key, lock)
+        let mut store = Self::load(path, conn, header2, data_key, lock)?;
+        if let Unlock::Passphrase(_) = unlock {
+            store.passphrase_key = slot_key;
+        }
+        Ok(store)
     }
 
     fn load(
@@ -428,6 +482,7 @@ impl Store {
             data_key,
             saved_slots: header.slots.clone(),
             header,
+            passphrase_key: None,
             lock,
         })
     }
@@ -513,9 +568,23 @@ impl Store {
         &self.header
     }
 
-    /// Starts an unlock session valid until `expires_at` (Unix seconds).
+    /// Starts an unlock session valid until `expires_at` (Unix seconds),
+    /// bound to this store, its data key and its session epoch.
     pub fn start_session(&self, dir: &Path, expires_at: i64) -> Result<session::Token> {
-        session::create(dir, &self.header.store_id, &self.data_key, expires_at)
+        session::create(
+            dir,
+            &self.header.store_id,
+            self.header.epoch,
+            &self.data_key,
+            expires_at,
+        )
+    }
+
+    /// Ends every session of the store, in every session directory, at the
+    /// next save: sessions hold the epoch they were made in, and this
+    /// advances it.
+    pub fn end_sessions(&mut self) {
+        self.header.epoch = self.header.epoch.wrapping_add(1);
     }
 
     /// Replaces the passphrase slot: a fresh salt, the same data key. Takes
@@ -531,25 +600,87 @@ impl Store {
             &slot_key,
             &self.data_key,
         ));
+        self.passphrase_key = Some(slot_key);
         Ok(())
     }
 
     /// Makes a new recovery key and replaces the recovery slot with one it
-    /// opens. The key has about 238 bits of entropy, so the slot uses the
-    /// KDF floor. Returns the key, to be shown once after the save.
+    /// opens: the data key sealed to the X25519 public key of the key
+    /// derived from it, so that a new data key can be sealed to it again
+    /// without the recovery key. The key is random and long, so its
+    /// derivation uses the KDF floor. Returns the key, to be shown once
+    /// after the save.
     pub fn set_recovery_slot(&mut self) -> Result<Secret> {
         let key = crate::crypto::token::recovery_key();
         let normal = crate::crypto::token::normalize_recovery_key(key.expose());
         let salt = Slot::new_salt();
         let slot_key = kdf::derive(&normal, &salt, kdf::FLOOR)?;
+        let slot = Slot::seal_to_recovery(kdf::FLOOR, salt, &slot_key, &self.data_key)
+            .map_err(|e| Error::internal(format!("sealing the recovery slot: {e}")))?;
+        self.header.set_slot(slot);
+        Ok(key)
+    }
+
+    /// Seals the store under a new random data key at the next save, and
+    /// ends every session (they hold the old key). The passphrase slot
+    /// takes `new_passphrase` when given, else the new data key under the
+    /// key it was opened with. The recovery slot is sealed anew to its
+    /// public key, unless `new_recovery_key` asks for a new one, or it is a
+    /// slot of format 1 or 2, which cannot take a new data key: then a new
+    /// recovery key is made and returned, to be shown once after the save.
+    ///
+    /// Afterwards nothing from before (a passphrase, a recovery key or a
+    /// session, with any copy of an earlier file) opens what is saved: the
+    /// old data key seals nothing new.
+    pub fn rotate(
+        &mut self,
+        new_passphrase: Option<(&[u8], KdfParams)>,
+        new_recovery_key: bool,
+    ) -> Result<Rotated> {
+        let old_recovery = self.header.slot(SlotKind::Recovery).cloned();
+        let reseal_recovery = old_recovery.as_ref().filter(|s| s.can_reseal());
+        let legacy_recovery = old_recovery.is_some() && reseal_recovery.is_none();
+        // Everything that can fail before the data key changes is done
+        // first, so a failure leaves the store as it was.
+        let (params, salt, slot_key) = match new_passphrase {
+            Some((passphrase, params)) => {
+                params.check()?;
+                let salt = Slot::new_salt();
+                (params, salt, kdf::derive(passphrase, &salt, params)?)
+            }
+            None => {
+                let old = slot(&self.path, &self.header, SlotKind::Passphrase)?;
+                let key = self.passphrase_key.clone().ok_or_else(|| {
+                    Error::internal("a new data key needs the store opened with its passphrase")
+                })?;
+                (old.kdf, old.salt, key)
+            }
+        };
+        self.data_key = random_key();
         self.header.set_slot(Slot::wrap(
-            SlotKind::Recovery,
-            kdf::FLOOR,
+            SlotKind::Passphrase,
+            params,
             salt,
             &slot_key,
             &self.data_key,
         ));
-        Ok(key)
+        self.passphrase_key = Some(slot_key);
+        let recovery_key = match reseal_recovery {
+            Some(slot) if !new_recovery_key => {
+                let slot = slot
+                    .reseal(&self.data_key)
+                    .map_err(|e| Error::damaged(&self.path, e))?;
+                self.header.set_slot(slot);
+                None
+            }
+            _ if new_recovery_key || legacy_recovery => Some(self.set_recovery_slot()?),
+            _ => None,
+        };
+        self.end_sessions();
+        Ok(Rotated {
+            recovery_key,
+            replaced_old_recovery_slot: legacy_recovery && !new_recovery_key,
+        })
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -752,6 +883,78 @@ pub(crate) mod tests {
         drop(new_store(&other));
         let e = Store::open(&other.join("s.appctl"), unlock, Access::Read).unwrap_err();
         assert_eq!(e.exit_code(), 5);
+    }
+
+    #[test]
+    fn a_recovery_slot_of_format_2_works_until_the_first_new_data_key_replaces_it() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("s.appctl");
+        let mut s = new_store(d.path());
+        // A recovery slot as formats 1 and 2 made it: the data key under
+        // the key derived from the recovery key.
+        let legacy = crate::crypto::token::normalize_recovery_key(
+            "AbCde-12345-fGhIj-KlMno-PqRsT-uVwXy-Z0a1B-c2D3e",
+        );
+        let salt = Slot::new_salt();
+        let slot_key = kdf::derive(&legacy, &salt, FLOOR).unwrap();
+        s.header.set_slot(Slot::wrap(
+            SlotKind::Recovery,
+            FLOOR,
+            salt,
+            &slot_key,
+            &s.data_key,
+        ));
+        assert!(!s.header.slot(SlotKind::Recovery).unwrap().can_reseal());
+        s.save().unwrap();
+        drop(s);
+        // It opens, and a write that keeps the data key keeps it.
+        let mut s = Store::open(&path, Unlock::RecoveryKey(&legacy), write()).unwrap();
+        s.save().unwrap();
+        drop(s);
+        let mut s = Store::open(&path, PW, write()).unwrap();
+        let sealed = s.rotate(Some((b"new", FLOOR)), false).unwrap();
+        assert!(sealed.replaced_old_recovery_slot);
+        let fresh = sealed.recovery_key.expect("a new recovery key");
+        s.save().unwrap();
+        drop(s);
+        let e = Store::open(&path, Unlock::RecoveryKey(&legacy), Access::Read).unwrap_err();
+        assert_eq!(e.exit_code(), 5);
+        let n = crate::crypto::token::normalize_recovery_key(fresh.expose());
+        let s = Store::open(&path, Unlock::RecoveryKey(&n), Access::Read).unwrap();
+        assert!(s.header.slot(SlotKind::Recovery).unwrap().can_reseal());
+        // The next new data key follows without a new recovery key.
+        drop(s);
+        let mut s = Store::open(&path, Unlock::Passphrase(b"new"), write()).unwrap();
+        let sealed = s.rotate(Some((b"newer", FLOOR)), false).unwrap();
+        assert!(sealed.recovery_key.is_none() && !sealed.replaced_old_recovery_slot);
+        s.save().unwrap();
+        drop(s);
+        Store::open(&path, Unlock::RecoveryKey(&n), Access::Read).unwrap();
+    }
+
+    #[test]
+    fn a_new_data_key_advances_the_epoch_and_ends_sessions() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("s.appctl");
+        let s = new_store(d.path());
+        let dir = d.path().join("sessions");
+        let token = s.start_session(&dir, now() + 60).unwrap();
+        drop(s);
+        let mut s = Store::open(&path, PW, write()).unwrap();
+        let (epoch, key) = (s.header.epoch, s.data_key.clone());
+        s.rotate(None, true).unwrap();
+        assert_eq!(s.header.epoch, epoch + 1);
+        assert_ne!(*s.data_key, *key);
+        s.save().unwrap();
+        drop(s);
+        let unlock = Unlock::Session {
+            dir: &dir,
+            token: &token,
+        };
+        let e = Store::open(&path, unlock, Access::Read).unwrap_err();
+        assert_eq!(e.exit_code(), 5);
+        // The passphrase slot took the new key without a new derivation.
+        Store::open(&path, PW, Access::Read).unwrap();
     }
 
     /// The length of the image in the store file at `path`.

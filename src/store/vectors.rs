@@ -15,10 +15,15 @@ fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
 }
 
-/// Recomputes the header checksum so that a deliberate header change reaches
-/// the checks after it.
+/// Where the key slots begin in a format-3 header, and the slot count's byte.
+const SLOTS_AT: usize = 59;
+const COUNT_AT: usize = 34;
+
+/// Recomputes the header checksum of a format-3 file whose slots are a
+/// passphrase slot and an X25519 recovery slot, so that a deliberate
+/// header change reaches the checks after it.
 fn fix_checksum(bytes: &mut [u8]) {
-    let len = 83 + 101 * usize::from(bytes[26]);
+    let len = SLOTS_AT + 101 + 165 + 32;
     let sum = checksum(&bytes[..len - 32]);
     bytes[len - 32..len].copy_from_slice(&sum);
 }
@@ -57,7 +62,7 @@ fn generate() {
     write("sound.appctl", &sound);
 
     let mut b = sound.clone();
-    b[60] ^= 0x04; // a salt bit of the passphrase slot
+    b[SLOTS_AT + 13 + 2] ^= 0x04; // a salt bit of the passphrase slot
     write("header-bit-flip.appctl", &b);
     let mut b = sound.clone();
     b[hlen + (sound.len() - hlen) / 2] ^= 0x80;
@@ -78,19 +83,19 @@ fn generate() {
     b.extend_from_slice(b"appended bytes");
     write("extra-bytes.appctl", &b);
     let mut b = sound.clone();
-    b[8] = 3;
+    b[8] = 4;
     fix_checksum(&mut b);
     write("unknown-format-version.appctl", &b);
     let mut b = sound.clone();
-    b[52..56].copy_from_slice(&(4u32 * 1024 * 1024).to_le_bytes());
+    b[SLOTS_AT + 1..SLOTS_AT + 5].copy_from_slice(&(4u32 * 1024 * 1024).to_le_bytes());
     fix_checksum(&mut b);
     write("kdf-memory-4gib.appctl", &b);
     let mut b = sound.clone();
-    b[56..60].copy_from_slice(&1_000_000u32.to_le_bytes());
+    b[SLOTS_AT + 5..SLOTS_AT + 9].copy_from_slice(&1_000_000u32.to_le_bytes());
     fix_checksum(&mut b);
     write("kdf-iterations-million.appctl", &b);
     let mut b = sound.clone();
-    b[26] = 0;
+    b[COUNT_AT] = 0;
     fix_checksum(&mut b);
     write("no-key-slots.appctl", &b);
     write("zero-length.appctl", b"");
@@ -152,6 +157,7 @@ fn the_committed_sound_vectors_open_with_this_code() {
     // migrate in memory and check sound.
     for name in [
         "sound.appctl",
+        "sound-format-2.appctl",
         "sound-schema-1.appctl",
         "sound-format-1.appctl",
         "sound-schema-2.appctl",
@@ -174,9 +180,10 @@ fn the_committed_sound_vectors_open_with_this_code() {
             "sound-schema-1.appctl" => (1, 1),
             // Written with schema 2; opened read-only, so not migrated.
             "sound-format-1.appctl" => (1, 2),
-            "sound-schema-2.appctl" => (envelope::FORMAT_VERSION, 2),
-            "sound-schema-3.appctl" => (envelope::FORMAT_VERSION, 3),
             // Generated at schema 4; schema 5 (users) changed no format.
+            "sound-format-2.appctl" => (2, 4),
+            "sound-schema-2.appctl" => (2, 2),
+            "sound-schema-3.appctl" => (2, 3),
             "sound.appctl" | "sound-two-chunks.appctl" => (envelope::FORMAT_VERSION, 4),
             _ => (envelope::FORMAT_VERSION, super::schema::CURRENT),
         };

@@ -254,3 +254,169 @@ fn a_large_store_sealed_on_several_threads_survives_failing_writes_and_syncs() {
     assert_eq!(env.json(&["check"])["sound"], true);
     assert_eq!(env.json(&["app", "list"]).as_array().unwrap().len(), APPS);
 }
+
+/// Exit code of `app list` on the store with `passphrase`.
+fn opens_with(env: &Env, store: &std::path::Path, passphrase: &str) -> Option<i32> {
+    env.cmd()
+        .env("APPCTL_STORE", store)
+        .env("APPCTL_PASSPHRASE", passphrase)
+        .args(["app", "list"])
+        .output()
+        .unwrap()
+        .status
+        .code()
+}
+
+/// The recovery key in a command's JSON output, if it finished.
+fn recovery_key_of(out: &std::process::Output) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    Some(v["secrets"]["recovery_key"].as_str()?.to_string())
+}
+
+/// `passwd`, `recover` and `recovery-key regenerate` killed at random
+/// moments: the store always opens with exactly one of the old and the
+/// new passphrase (or recovery key), and every app made before is there.
+#[test]
+fn sigkilled_key_changes_leave_a_store_that_opens_with_exactly_one_key() {
+    let env = Env::bare();
+    let v = env.json(&["init", "--kdf-memory-mib", "19", "--kdf-iterations", "2"]);
+    let mut rk = v["secrets"]["recovery_key"].as_str().unwrap().to_string();
+    let mut rng = Rng::new();
+    let (mut cur, mut apps) = (crate::util::PASSPHRASE.to_string(), 0);
+    let deadline = Instant::now() + Duration::from_secs(45);
+    let (mut rounds, mut committed, mut killed) = (0, 0, 0);
+    let rk_file = env.path("rk");
+    let new_file = env.path("new");
+    let copy = env.path("copy.appctl");
+    while rounds < 90 && Instant::now() < deadline {
+        let alt = format!("passphrase {rounds}");
+        std::fs::write(&new_file, format!("{alt}\n")).unwrap();
+        std::fs::write(&rk_file, format!("{rk}\n")).unwrap();
+        let (new_file, rk_file) = (new_file.to_str().unwrap(), rk_file.to_str().unwrap());
+        let what = rounds % 3;
+        let args: Vec<&str> = match what {
+            0 => vec!["passwd", "--new-passphrase-file", new_file],
+            1 => vec![
+                "--json",
+                "recover",
+                "--recovery-key-file",
+                rk_file,
+                "--new-passphrase-file",
+                new_file,
+            ],
+            _ => vec!["--json", "recovery-key", "regenerate"],
+        };
+        let child = env
+            .std_cmd()
+            .env("APPCTL_PASSPHRASE", &cur)
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Two derivations take some 100 ms in a test build.
+        std::thread::sleep(Duration::from_micros(rng.below(250_000)));
+        let mut child = child;
+        let _ = child.kill();
+        let out = child.wait_with_output().unwrap();
+        if out.status.success() {
+            committed += 1;
+        } else {
+            killed += 1;
+        }
+        // Exactly one of the old and the new passphrase opens it.
+        let (old_ok, new_ok) = (
+            opens_with(&env, &env.store, &cur),
+            opens_with(&env, &env.store, &alt),
+        );
+        match what {
+            2 => assert_eq!(old_ok, Some(0), "regenerate keeps the passphrase"),
+            _ => assert!(
+                matches!((old_ok, new_ok), (Some(0), Some(5)) | (Some(5), Some(0))),
+                "round {rounds}: old {old_ok:?}, new {new_ok:?}"
+            ),
+        }
+        let changed = new_ok == Some(0);
+        if out.status.success() {
+            assert!(
+                what == 2 || changed,
+                "round {rounds} exited 0 but did not change it"
+            );
+        }
+        if changed {
+            cur = alt.clone();
+        }
+        // The recovery key: the old one works unless the command
+        // committed (on a copy, which a recovery changes).
+        std::fs::copy(&env.store, &copy).unwrap();
+        let old_rk = env
+            .cmd()
+            .env("APPCTL_STORE", &copy)
+            .args([
+                "recover",
+                "--recovery-key-file",
+                rk_file,
+                "--new-passphrase-file",
+                new_file,
+            ])
+            .output()
+            .unwrap()
+            .status
+            .code();
+        let spent = match what {
+            0 => false,
+            1 => changed,
+            _ => old_rk == Some(5),
+        };
+        assert_eq!(old_rk, Some(if spent { 5 } else { 0 }), "round {rounds}");
+        if spent {
+            rk = match recovery_key_of(&out) {
+                Some(k) => k,
+                // Killed after the commit, before the key was shown: make
+                // one that is known.
+                None => {
+                    let v = env
+                        .cmd()
+                        .env("APPCTL_PASSPHRASE", &cur)
+                        .args(["--json", "recovery-key", "regenerate"])
+                        .output()
+                        .unwrap();
+                    recovery_key_of(&v).unwrap()
+                }
+            };
+        }
+        if rounds % 10 == 0 {
+            let made = env
+                .cmd()
+                .env("APPCTL_PASSPHRASE", &cur)
+                .args(["app", "create", &format!("app{rounds}")])
+                .output()
+                .unwrap();
+            succeeded(&made);
+            apps += 1;
+        }
+        rounds += 1;
+    }
+    eprintln!("{rounds} rounds: {committed} committed, {killed} killed");
+    assert!(rounds >= 30, "too few rounds ran: {rounds}");
+    assert!(
+        committed > 0 && killed > 0,
+        "kills land before and after commits"
+    );
+    let list = env
+        .cmd()
+        .env("APPCTL_PASSPHRASE", &cur)
+        .args(["--json", "app", "list"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), apps, "no app was lost");
+    let check = env
+        .cmd()
+        .env("APPCTL_PASSPHRASE", &cur)
+        .args(["--json", "check"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(v["sound"], true, "{v}");
+}

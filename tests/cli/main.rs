@@ -16,6 +16,7 @@ mod passphrase;
 mod performance;
 mod projects;
 mod pty;
+mod rotation;
 mod status;
 mod store_file;
 mod terminal;

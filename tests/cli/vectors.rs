@@ -231,7 +231,7 @@ fn a_schema_3_store_keeps_its_credentials_fingerprints_through_the_upgrade() {
 }
 
 #[test]
-fn a_format_1_store_opens_and_is_rewritten_as_format_2_by_its_next_write() {
+fn a_format_1_store_opens_and_is_rewritten_in_the_current_format_by_its_next_write() {
     let env = Env::bare();
     let run = old_store(&env, "sound-format-1.appctl");
     assert_eq!(run(&["--json", "check"])["format_version"], 1);
@@ -301,4 +301,46 @@ fn huge_hostile_payloads_fail_before_anything_is_allocated_for_them() {
             );
         }
     }
+}
+
+/// A store of format 2 (before the session epoch and the X25519 recovery
+/// slot) opens, is written as format 3 by its next write, and keeps its
+/// recovery slot until its first new data key; that `passwd` makes a new
+/// recovery key, shows it once and says why, and the new key recovers.
+#[test]
+fn a_format_2_store_is_rewritten_as_format_3_and_its_first_passwd_makes_a_new_recovery_key() {
+    let env = Env::bare();
+    let run = old_store(&env, "sound-format-2.appctl");
+    assert_eq!(run(&["--json", "check"])["format_version"], 2);
+    run(&["--json", "app", "create", "after-upgrade"]);
+    let check = run(&["--json", "check"]);
+    assert_eq!(check["format_version"], 3);
+    assert_eq!(check["sound"], true);
+    let new = env.path("new");
+    std::fs::write(&new, "the new passphrase\n").unwrap();
+    let v = run(&[
+        "--json",
+        "passwd",
+        "--new-passphrase-file",
+        new.to_str().unwrap(),
+    ]);
+    let why = v["recovery_key_replaced"].as_str().unwrap();
+    assert!(why.contains("earlier kind"), "{v}");
+    let rk = v["secrets"]["recovery_key"].as_str().unwrap();
+    let rk_file = env.path("rk");
+    std::fs::write(&rk_file, rk).unwrap();
+    let out = env
+        .cmd()
+        .env("APPCTL_STORE", env.path("old.appctl"))
+        .env_remove("APPCTL_PASSPHRASE")
+        .args([
+            "recover",
+            "--recovery-key-file",
+            rk_file.to_str().unwrap(),
+            "--new-passphrase-file",
+            new.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
 }
