@@ -4,8 +4,8 @@
 use super::args::{KdfArgs, LockArgs, PasswdArgs, RecoverArgs, RecoveryKeyCommand, UnlockArgs};
 use super::output;
 use super::{Ctx, passphrase, session_dir, session_token, with_spinner};
+use crate::crypto::SecretBytes;
 use crate::crypto::kdf::KdfParams;
-use crate::crypto::token::normalize_recovery_key;
 use crate::error::{Error, Kind, Result};
 use crate::store::envelope::{self, Header, SlotKind};
 use crate::store::{IssuedSecrets, Store, Unlock, file, now, session};
@@ -272,12 +272,53 @@ pub(super) fn passwd(ctx: &Ctx, a: PasswdArgs) -> Result<()> {
     set_passphrase(ctx, store, &new, &a.kdf, "store.passwd", false)
 }
 
+/// The recovery key from `file`'s first line, else from a prompt at a
+/// terminal, else exit 8. A line `NAME=value` whose name ends in
+/// `RECOVERY_KEY` (as `init --env` and `recovery-key regenerate --env`
+/// write it) gives its value; the store ignores case, dashes and spaces.
+fn read_recovery_key(file: Option<&std::path::Path>) -> Result<SecretBytes> {
+    let Some(path) = file else {
+        if !super::interactive() {
+            return Err(Error::new(
+                Kind::NeedsInput,
+                "the recovery key is needed and there is no terminal to ask",
+            )
+            .with_hint("pass --recovery-key-file FILE"));
+        }
+        return super::tty::Tty::open()?.read_secret("Recovery key: ", "recovery key prompt");
+    };
+    let line = passphrase::read_secret_file(path, "--recovery-key-file")?;
+    Ok(env_line_value(&line, "RECOVERY_KEY")
+        .map(|v| SecretBytes::new(v.to_vec()))
+        .unwrap_or(line))
+}
+
+/// The value of `line` when it is `NAME=value` with a variable name ending
+/// in `suffix`, without quotes around it.
+fn env_line_value<'l>(line: &'l [u8], suffix: &str) -> Option<&'l [u8]> {
+    let eq = line.iter().position(|&b| b == b'=')?;
+    let (name, value) = (&line[..eq], &line[eq + 1..]);
+    let name = name.strip_prefix(b"export ").unwrap_or(name);
+    let is_name = name
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_');
+    if !is_name || !name.ends_with(suffix.as_bytes()) {
+        return None;
+    }
+    let value = value.trim_ascii();
+    Some(
+        [b'"', b'\'']
+            .iter()
+            .find_map(|&q| value.strip_prefix(&[q])?.strip_suffix(&[q]))
+            .unwrap_or(value),
+    )
+}
+
 pub(super) fn recover(ctx: &Ctx, a: RecoverArgs) -> Result<()> {
     kdf_params(&a.kdf, crate::crypto::kdf::DEFAULT)?;
     passphrase::ensure_new_available(a.new_passphrase_file.as_deref())?;
     ctx.ensure_exists()?;
-    let raw = passphrase::read_secret_file(&a.recovery_key_file, "--recovery-key-file")?;
-    let key = normalize_recovery_key(&String::from_utf8_lossy(&raw));
+    let key = read_recovery_key(a.recovery_key_file.as_deref())?;
     let store = with_spinner("Deriving the key", || {
         Store::open(&ctx.store, Unlock::RecoveryKey(&key), ctx.write_access())
     })?;
@@ -330,6 +371,17 @@ pub(super) fn recovery_key(ctx: &Ctx, c: RecoveryKeyCommand) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recovery_key_is_taken_from_an_env_line() {
+        let v = |l: &str| env_line_value(l.as_bytes(), "RECOVERY_KEY").map(<[u8]>::to_vec);
+        assert_eq!(v("RECOVERY_KEY=AB-CD"), Some(b"AB-CD".to_vec()));
+        assert_eq!(v("DEMO_RECOVERY_KEY='AB CD'"), Some(b"AB CD".to_vec()));
+        assert_eq!(v("export RECOVERY_KEY=\"AB\" "), Some(b"AB".to_vec()));
+        assert_eq!(v("API_KEY=AB"), None);
+        assert_eq!(v("AB-CD"), None);
+        assert_eq!(v("a b=c RECOVERY_KEY"), None);
+    }
 
     #[test]
     fn ttl_accepts_human_durations_within_bounds() {

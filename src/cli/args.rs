@@ -142,8 +142,8 @@ Examples:
     /// Set a new passphrase with the recovery key
     #[command(after_help = "\
 Examples:
-  appctl recover --recovery-key-file ./recovery-key
-  appctl recover --recovery-key-file ./key --new-passphrase-file ./new-pass")]
+  appctl recover
+  appctl recover --recovery-key-file ./recovery.env --new-passphrase-file ./pw")]
     Recover(RecoverArgs),
     /// Manage the recovery key
     #[command(
@@ -237,9 +237,10 @@ pub struct PasswdArgs {
 /// Arguments of `recover`.
 #[derive(Debug, Args)]
 pub struct RecoverArgs {
-    /// The file holding the recovery key that `init` printed
+    /// Read the recovery key from the first line of FILE, which may be a line
+    /// RECOVERY_KEY=… as `init --env` writes it [default: ask at a terminal]
     #[arg(long, value_name = "FILE")]
-    pub recovery_key_file: PathBuf,
+    pub recovery_key_file: Option<PathBuf>,
     /// Read the new passphrase from the first line of FILE [default: ask twice at a terminal]
     #[arg(long, value_name = "FILE")]
     pub new_passphrase_file: Option<PathBuf>,

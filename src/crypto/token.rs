@@ -156,22 +156,137 @@ pub fn bearer_token(app_id: u64) -> Secret {
 const RECOVERY_GROUPS: usize = 8;
 /// Characters per group of a recovery key.
 const RECOVERY_GROUP_LEN: usize = 5;
+/// Characters of a recovery key, its two check characters included.
+pub const RECOVERY_KEY_LEN: usize = RECOVERY_GROUPS * RECOVERY_GROUP_LEN;
+/// What a recovery key is written in: digits and capital letters without
+/// the look-alikes 0, O, 1, I and L. Read in either case. There are 31,
+/// a prime, which the check characters rely on.
+pub const RECOVERY_ALPHABET: &[u8; 31] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+const BASE: u32 = 31;
 
-/// A new recovery key: 8 groups of 5 letters and digits (about 238 bits),
-/// such as `AbC12-…`. Dashes and spaces are ignored when it is read back.
+/// The value of a recovery key character (either case), if it is one.
+fn recovery_value(c: u8) -> Option<u32> {
+    let c = c.to_ascii_uppercase();
+    RECOVERY_ALPHABET
+        .iter()
+        .position(|&a| a == c)
+        .map(|v| v as u32)
+}
+
+/// The two sums the check characters set to zero (mod 31): of the values,
+/// and of each value times its position plus one. The first changes with
+/// any one wrong character, the second with any two swapped characters
+/// fewer than 31 apart, since 31 is prime.
+fn recovery_sums(values: &[u32]) -> (u32, u32) {
+    values.iter().zip(1u32..).fold((0, 0), |(s, w), (&v, i)| {
+        ((s + v) % BASE, (w + i * v) % BASE)
+    })
+}
+
+/// A new recovery key: 8 groups of 5 characters of [`RECOVERY_ALPHABET`]
+/// joined by dashes, 38 random (about 188 bits) and 2 check characters
+/// last, such as `7KQ2M-…`. Case, dashes and spaces are ignored when it is
+/// read back.
 pub fn recovery_key() -> Secret {
-    let raw = alphanumeric(RECOVERY_GROUPS * RECOVERY_GROUP_LEN);
+    use rand::seq::SliceRandom;
+    let mut values = Zeroizing::new(Vec::with_capacity(RECOVERY_KEY_LEN));
+    let mut rng = rand::rngs::OsRng;
+    for _ in 0..RECOVERY_KEY_LEN - 2 {
+        // choose draws an index with rand's unbiased range sampling.
+        let c = *RECOVERY_ALPHABET
+            .choose(&mut rng)
+            .expect("a non-empty alphabet");
+        values.push(recovery_value(c).expect("a character of the alphabet"));
+    }
+    // x + y = -s and (n+1)x + (n+2)y = -w, with n = 38: solved mod 31.
+    let (s, w) = recovery_sums(&values);
+    let n = (RECOVERY_KEY_LEN - 2) as u32;
+    let (neg_s, neg_w) = ((BASE - s) % BASE, (BASE - w) % BASE);
+    // y = -w - (n+1)(-s), since (n+2) - (n+1) = 1.
+    let y = (neg_w + BASE * BASE - ((n + 1) % BASE) * neg_s) % BASE;
+    let x = (neg_s + BASE - y) % BASE;
+    values.push(x);
+    values.push(y);
+    debug_assert_eq!(recovery_sums(&values), (0, 0));
     let mut s = String::with_capacity(RECOVERY_GROUPS * (RECOVERY_GROUP_LEN + 1));
-    for (i, c) in raw.expose().chars().enumerate() {
+    for (i, &v) in values.iter().enumerate() {
         if i > 0 && i % RECOVERY_GROUP_LEN == 0 {
             s.push('-');
         }
-        s.push(c);
+        s.push(char::from(RECOVERY_ALPHABET[v as usize]));
     }
     Secret::new(s)
 }
 
-/// The bytes a recovery key stands for: without dashes and white space.
+/// Why a typed recovery key is not one that appctl makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecoveryKeyError {
+    /// The character at this position (from 1, dashes and spaces not
+    /// counted) is not in the alphabet.
+    Character(usize),
+    /// The key has this many characters, not [`RECOVERY_KEY_LEN`].
+    Length(usize),
+    /// Every character is in the alphabet but the check characters do not
+    /// match: one (or more) is wrong.
+    Check,
+}
+
+impl std::fmt::Display for RecoveryKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecoveryKeyError::Character(at) => write!(
+                f,
+                "a character is wrong: character {at} of the recovery key is not one a \
+                 recovery key has (2-9 and A-Z without I, L and O)"
+            ),
+            RecoveryKeyError::Length(n) => write!(
+                f,
+                "the recovery key has {n} characters, not {RECOVERY_KEY_LEN} \
+                 (dashes and spaces aside)"
+            ),
+            RecoveryKeyError::Check => f.write_str(
+                "a character is wrong: the recovery key's check characters do not match",
+            ),
+        }
+    }
+}
+
+/// The recovery key `typed` as derivation input: its 40 characters in
+/// capitals, without dashes and white space, once they are all in the
+/// alphabet and the check characters match.
+pub fn parse_recovery_key(typed: &[u8]) -> Result<super::SecretBytes, RecoveryKeyError> {
+    let normal = normalize_recovery_key(&String::from_utf8_lossy(typed));
+    let mut values = Zeroizing::new(Vec::with_capacity(RECOVERY_KEY_LEN));
+    for (i, &c) in normal.iter().enumerate() {
+        values.push(recovery_value(c).ok_or(RecoveryKeyError::Character(i + 1))?);
+    }
+    if values.len() != RECOVERY_KEY_LEN {
+        return Err(RecoveryKeyError::Length(values.len()));
+    }
+    if recovery_sums(&values) != (0, 0) {
+        return Err(RecoveryKeyError::Check);
+    }
+    Ok(super::SecretBytes::new(
+        values
+            .iter()
+            .map(|&v| RECOVERY_ALPHABET[v as usize])
+            .collect(),
+    ))
+}
+
+/// Whether `typed` has the shape of a recovery key of formats 1 and 2:
+/// 40 letters and digits (dashes and spaces aside) in both cases, which
+/// keys of today's kind, read in either case, are not typed in.
+pub fn looks_like_old_recovery_key(typed: &[u8]) -> bool {
+    let n = normalize_recovery_key(&String::from_utf8_lossy(typed));
+    n.len() == RECOVERY_KEY_LEN
+        && n.iter().all(u8::is_ascii_alphanumeric)
+        && n.iter().any(u8::is_ascii_lowercase)
+        && n.iter().any(u8::is_ascii_uppercase)
+}
+
+/// The bytes a recovery key stands for as formats 1 and 2 made it (40
+/// letters and digits, case kept): without dashes and white space.
 pub fn normalize_recovery_key(s: &str) -> super::SecretBytes {
     super::SecretBytes::new(
         s.bytes()
@@ -278,15 +393,70 @@ mod tests {
     }
 
     #[test]
-    fn recovery_keys_are_grouped_and_normalise() {
+    fn recovery_keys_are_grouped_and_read_back_in_any_case_and_spacing() {
         let k = recovery_key();
         let groups: Vec<&str> = k.expose().split('-').collect();
         assert_eq!(groups.len(), 8);
         assert!(groups.iter().all(|g| g.len() == 5 && alnum(g)));
-        let n = normalize_recovery_key(k.expose());
+        assert!(
+            k.expose()
+                .bytes()
+                .all(|b| b == b'-' || RECOVERY_ALPHABET.contains(&b))
+        );
+        let n = parse_recovery_key(k.expose().as_bytes()).unwrap();
         assert_eq!(n.len(), 40);
-        let spaced = k.expose().replace('-', " ") + "\n";
-        assert_eq!(*normalize_recovery_key(&spaced), *n);
+        let spaced = k.expose().to_ascii_lowercase().replace('-', " ") + "\n";
+        assert_eq!(*parse_recovery_key(spaced.as_bytes()).unwrap(), *n);
+        assert_eq!(*normalize_recovery_key(k.expose()), *n);
+    }
+
+    #[test]
+    fn every_wrong_character_and_every_swap_is_caught() {
+        for _ in 0..20 {
+            let k = recovery_key();
+            let key: Vec<u8> = normalize_recovery_key(k.expose()).to_vec();
+            for i in 0..key.len() {
+                for &c in RECOVERY_ALPHABET.iter().filter(|&&c| c != key[i]) {
+                    let mut typo = key.clone();
+                    typo[i] = c;
+                    assert_eq!(
+                        parse_recovery_key(&typo).unwrap_err(),
+                        RecoveryKeyError::Check
+                    );
+                }
+                for j in i + 1..key.len() {
+                    if key[i] != key[j] {
+                        let mut swapped = key.clone();
+                        swapped.swap(i, j);
+                        let e = parse_recovery_key(&swapped);
+                        assert!(j - i >= 31 || e.is_err(), "{i} and {j} swapped");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn look_alikes_and_wrong_lengths_are_named() {
+        let k = recovery_key();
+        let mut key: Vec<u8> = normalize_recovery_key(k.expose()).to_vec();
+        for bad in [b'0', b'O', b'o', b'1', b'I', b'l', b'L', b'i', b'!'] {
+            key[6] = bad;
+            assert_eq!(
+                parse_recovery_key(&key).unwrap_err(),
+                RecoveryKeyError::Character(7)
+            );
+        }
+        assert_eq!(
+            parse_recovery_key(&key[..10]).unwrap_err(),
+            RecoveryKeyError::Character(7)
+        );
+        assert_eq!(
+            parse_recovery_key(b"ABCDE-ABCDE").unwrap_err(),
+            RecoveryKeyError::Length(10)
+        );
+        let shown = RecoveryKeyError::Check.to_string();
+        assert!(shown.contains("a character is wrong"), "{shown}");
     }
 
     #[test]

@@ -59,7 +59,8 @@ pub enum Access {
 pub enum Unlock<'a> {
     /// The passphrase: one Argon2id derivation.
     Passphrase(&'a [u8]),
-    /// The recovery key: one Argon2id derivation on the recovery slot.
+    /// The recovery key as typed (any case, dashes and spaces allowed):
+    /// one Argon2id derivation on the recovery slot.
     RecoveryKey(&'a [u8]),
     /// An unlock session: no derivation at all.
     Session {
@@ -178,9 +179,37 @@ fn slot<'h>(path: &Path, header: &'h Header, kind: SlotKind) -> Result<&'h Slot>
     })
 }
 
+/// What the slot key is derived from: the passphrase as given; a recovery
+/// key as typed, without dashes and white space, and for a recovery slot
+/// sealed to an X25519 key (whose keys have check characters) in capitals
+/// once its characters and check characters are right (else exit 9).
+fn slot_secret(slot: &Slot, secret: &[u8]) -> Result<crate::crypto::SecretBytes> {
+    use crate::crypto::token;
+    match slot.kind {
+        SlotKind::Passphrase => Ok(crate::crypto::SecretBytes::new(secret.to_vec())),
+        SlotKind::Recovery if slot.can_reseal() => token::parse_recovery_key(secret).map_err(|e| {
+            if token::looks_like_old_recovery_key(secret) {
+                return Error::new(
+                    Kind::Auth,
+                    "wrong recovery key: it is of the earlier kind, which the store's first \
+                     new data key replaced with one shown then",
+                )
+                .with_hint("use the recovery key passwd, recover or regenerate showed last");
+            }
+            Error::invalid(e.to_string()).with_hint(
+                "compare it with the recovery key as it was shown; the store was not changed",
+            )
+        }),
+        SlotKind::Recovery => Ok(token::normalize_recovery_key(&String::from_utf8_lossy(
+            secret,
+        ))),
+    }
+}
+
 /// Derives the slot key for `secret` and unwraps the data key.
 fn unwrap_slot(path: &Path, slot: &Slot, secret: &[u8]) -> Result<(Key, Key)> {
-    let slot_key = kdf::derive(secret, &slot.salt, slot.kdf)?;
+    let secret = slot_secret(slot, secret)?;
+    let slot_key = kdf::derive(&secret, &slot.salt, slot.kdf)?;
     let data_key = slot.unwrap_key(&slot_key).ok_or_else(|| match slot.kind {
         SlotKind::Passphrase => envelope_error(path, EnvelopeError::WrongKey),
         SlotKind::Recovery => Error::new(Kind::Auth, "wrong recovery key")
@@ -612,7 +641,8 @@ impl Store {
     /// after the save.
     pub fn set_recovery_slot(&mut self) -> Result<Secret> {
         let key = crate::crypto::token::recovery_key();
-        let normal = crate::crypto::token::normalize_recovery_key(key.expose());
+        let normal = crate::crypto::token::parse_recovery_key(key.expose().as_bytes())
+            .map_err(|e| Error::internal(format!("a new recovery key: {e}")))?;
         let salt = Slot::new_salt();
         let slot_key = kdf::derive(&normal, &salt, kdf::FLOOR)?;
         let slot = Slot::seal_to_recovery(kdf::FLOOR, salt, &slot_key, &self.data_key)
@@ -854,7 +884,15 @@ pub(crate) mod tests {
         let normal = crate::crypto::token::normalize_recovery_key(rk.expose());
         let mut s = Store::open(&path, Unlock::RecoveryKey(&normal), write()).unwrap();
         let e = Store::open(&path, Unlock::RecoveryKey(b"wrong"), Access::Read).unwrap_err();
-        assert_eq!(e.exit_code(), 5);
+        assert_eq!(e.exit_code(), 9, "not a recovery key at all");
+        let other = crate::crypto::token::recovery_key();
+        let e = Store::open(
+            &path,
+            Unlock::RecoveryKey(other.expose().as_bytes()),
+            Access::Read,
+        )
+        .unwrap_err();
+        assert_eq!(e.exit_code(), 5, "a well-formed key of no slot here");
         let rk2 = s.set_recovery_slot().unwrap();
         s.save().unwrap();
         drop(s);

@@ -202,16 +202,22 @@ fn the_recovery_key_sets_a_new_passphrase_and_can_be_replaced() {
     let wrong = env.path("wrong");
     std::fs::write(&wrong, "AAAAA-BBBBB").unwrap();
     let before = env.store_bytes();
-    env.fails(
-        &[
-            "recover",
-            "--recovery-key-file",
-            wrong.to_str().unwrap(),
-            "--new-passphrase-file",
-            new.to_str().unwrap(),
-        ],
-        5,
-    );
+    let recover_with = |key: &std::path::Path, code| {
+        env.fails(
+            &[
+                "recover",
+                "--recovery-key-file",
+                key.to_str().unwrap(),
+                "--new-passphrase-file",
+                new.to_str().unwrap(),
+            ],
+            code,
+        )
+    };
+    // Not a recovery key at all; a well-formed one of no store here.
+    recover_with(&wrong, 9);
+    std::fs::write(&wrong, appctl::crypto::token::recovery_key().expose()).unwrap();
+    recover_with(&wrong, 5);
     assert_eq!(env.store_bytes(), before);
     // recover needs no passphrase at all.
     let out = env

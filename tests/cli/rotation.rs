@@ -363,3 +363,111 @@ fn unlock_that_derived_before_passwd_committed_makes_no_session() {
 fn a_session_unlock_made_while_passwd_waited_ends_with_it() {
     unlock_racing_passwd("locked");
 }
+
+/// A character of the recovery key alphabet other than `c`.
+fn another(c: char) -> char {
+    if c == 'X' { 'Y' } else { 'X' }
+}
+
+#[test]
+fn recovery_keys_are_read_in_any_case_and_a_typo_is_told_from_a_wrong_key() {
+    let (env, rk) = store_with_recovery_key();
+    assert_eq!(rk.len(), 47, "{rk}");
+    assert!(
+        rk.chars()
+            .all(|c| c == '-' || "23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains(c)),
+        "{rk}"
+    );
+    let (other, other_rk) = store_with_recovery_key();
+    drop(other);
+    let before = env.store_bytes();
+    // One changed character: exit 9, before any key derivation.
+    let mut typo: Vec<char> = rk.chars().collect();
+    typo[13] = another(typo[13]);
+    let typo: String = typo.into_iter().collect();
+    let out = recover(&env, &env.store, &typo, NEW);
+    assert_eq!(out.status.code(), Some(9));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("a character is wrong"), "{err}");
+    assert!(!err.contains(&typo) && !err.contains(&rk[..10]), "{err}");
+    // A look-alike that no key has: exit 9, naming where.
+    let zero = format!("0{}", &rk[1..]);
+    let out = recover(&env, &env.store, &zero, NEW);
+    assert_eq!(out.status.code(), Some(9));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("character 1 "));
+    // A well-formed key of another store: exit 5.
+    assert_eq!(
+        recover(&env, &env.store, &other_rk, NEW).status.code(),
+        Some(5)
+    );
+    assert_eq!(
+        env.store_bytes(),
+        before,
+        "nothing failed changed the store"
+    );
+    // Lower case, spaces for dashes, as an env line: it works.
+    let typed = format!("RECOVERY_KEY={}", rk.to_lowercase().replace('-', " "));
+    let out = recover(&env, &env.store, &typed, NEW);
+    succeeded(&out);
+    assert_eq!(list_with(&env, &env.store, NEW), Some(0));
+}
+
+#[test]
+fn recover_reads_the_env_file_init_writes() {
+    let env = Env::bare();
+    let out = env.ok(&[
+        "init",
+        "--kdf-memory-mib",
+        "19",
+        "--kdf-iterations",
+        "2",
+        "--env",
+    ]);
+    let envfile = file(&env, "recovery.env", out.trim());
+    let f = file(&env, "new-passphrase", NEW);
+    let out = env
+        .cmd()
+        .env_remove("APPCTL_PASSPHRASE")
+        .args([
+            "recover",
+            "--recovery-key-file",
+            envfile.to_str().unwrap(),
+            "--new-passphrase-file",
+            f.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    succeeded(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("A recovery key that was used is spent"),
+        "{text}"
+    );
+    // Without the file and without a terminal: exit 8, naming the option.
+    let err = env.fails(
+        &["recover", "--new-passphrase-file", f.to_str().unwrap()],
+        8,
+    );
+    assert!(err.contains("--recovery-key-file"), "{err}");
+}
+
+#[test]
+fn recover_asks_for_the_recovery_key_at_a_terminal() {
+    let (env, rk) = store_with_recovery_key();
+    let mut t = crate::pty::Term::spawn(&env, 80, &["recover"], &[]);
+    t.expect("Recovery key: ");
+    // Typed in lower case with spaces, not echoed.
+    t.send(&format!("{}\r", rk.to_lowercase().replace('-', " ")));
+    t.expect("ew passphrase");
+    t.send(&format!("{NEW}\r"));
+    t.expect("Repeat the passphrase: ");
+    t.send(&format!("{NEW}\r"));
+    let (status, screen) = t.wait();
+    assert!(status.success(), "{screen}");
+    assert!(
+        !screen.contains(&rk.to_lowercase()[..10]),
+        "the key was echoed: {screen}"
+    );
+    assert!(screen.contains("Recovery key"), "{screen}");
+    assert_eq!(list_with(&env, &env.store, NEW), Some(0));
+}
