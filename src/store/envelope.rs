@@ -1242,6 +1242,77 @@ mod tests {
     }
 
     #[test]
+    fn a_recovery_slot_sealed_to_x25519_round_trips_reseals_and_binds_its_keys() {
+        let (mut h, _, data_key) = header();
+        let rk_key = random_key();
+        let slot = Slot::seal_to_recovery(FLOOR, Slot::new_salt(), &rk_key, &data_key).unwrap();
+        assert!(slot.can_reseal());
+        h.set_slot(slot);
+        let file = seal(&mut h, &data_key, b"image");
+        let (d, len) = Header::decode(&file).unwrap();
+        assert_eq!(len, MAX_HEADER_LEN);
+        assert_eq!(d.epoch, 0);
+        let rec = d.slot(SlotKind::Recovery).unwrap();
+        assert_eq!(*rec, *h.slot(SlotKind::Recovery).unwrap());
+        assert_eq!(*rec.unwrap_key(&rk_key).unwrap(), *data_key);
+        assert!(rec.unwrap_key(&random_key()).is_none());
+        // A new data key is sealed to the same public key, without the
+        // recovery key; a fresh ephemeral key each time.
+        let new_key = random_key();
+        let again = rec.reseal(&new_key).unwrap();
+        assert_ne!(again, *rec);
+        assert_eq!(*again.unwrap_key(&rk_key).unwrap(), *new_key);
+        // A passphrase slot cannot be resealed.
+        assert!(
+            d.slot(SlotKind::Passphrase)
+                .unwrap()
+                .reseal(&new_key)
+                .is_err()
+        );
+        // Every byte of the slot, changed with the checksum recomputed,
+        // fails the slot or the payload (the header is its associated data).
+        let at = FIXED_LEN + SLOT_LEN;
+        for i in at..at + X25519_SLOT_LEN {
+            let mut f = file.clone();
+            f[i] ^= 0x10;
+            let sum = checksum(&f[..len - CHECKSUM_LEN]);
+            f[len - CHECKSUM_LEN..len].copy_from_slice(&sum);
+            let Ok((h2, l2)) = Header::decode(&f) else {
+                continue;
+            };
+            let opened = h2.slot(SlotKind::Recovery).unwrap().unwrap_key(&rk_key);
+            assert!(
+                opened.is_none() || open(&f, &h2, l2, &data_key).is_err(),
+                "byte {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_epoch_is_in_the_header_and_formats_before_3_have_none() {
+        let (mut h, _, data_key) = header();
+        h.epoch = 0x0102_0304_0506_0708;
+        let file = seal(&mut h, &data_key, b"image");
+        assert_eq!(&file[26..34], &0x0102_0304_0506_0708u64.to_le_bytes());
+        assert_eq!(Header::decode(&file).unwrap().0.epoch, h.epoch);
+        h.version = 2;
+        let v2 = h.encode();
+        assert_eq!(v2.len(), FIXED_LEN_2 + SLOT_LEN + CHECKSUM_LEN);
+        let (d, _) = Header::decode(&v2).unwrap();
+        assert_eq!((d.version, d.epoch), (2, 0));
+        // A kind-3 slot in a format-2 header is not one a writer made.
+        let mut v2 = v2;
+        v2[FIXED_LEN_2] = 3;
+        let sum = checksum(&v2[..v2.len() - CHECKSUM_LEN]);
+        let n = v2.len();
+        v2[n - CHECKSUM_LEN..].copy_from_slice(&sum);
+        assert_eq!(
+            Header::decode(&v2).unwrap_err(),
+            EnvelopeError::BadField("key slot kind")
+        );
+    }
+
+    #[test]
     fn kdf_parameters_are_bounded_when_read() {
         let slot_key = random_key();
         let data_key = random_key();
