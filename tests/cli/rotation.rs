@@ -4,6 +4,9 @@
 //! afterwards, while the recovery key keeps working across `passwd`.
 
 use crate::util::{Env, PASSPHRASE, succeeded};
+use appctl::crypto::kdf;
+use appctl::crypto::token::normalize_recovery_key;
+use appctl::store::envelope::{self, Header, SlotKind};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -117,6 +120,25 @@ fn every_splice_fails(
     });
 }
 
+/// What someone holding an old copy of the file and its old secret does
+/// without appctl: takes the data key out of the old copy's slot of `kind`
+/// and tries it on the current file, with that file's own header.
+fn old_key_opens(old: &[u8], new: &[u8], kind: SlotKind, secret: &str) -> bool {
+    let (old_header, _) = Header::decode(old).unwrap();
+    let slot = old_header.slot(kind).unwrap();
+    let secret = match kind {
+        SlotKind::Passphrase => secret.as_bytes().to_vec(),
+        // The recovery key as appctl derives from it (capitals, no dashes).
+        SlotKind::Recovery => normalize_recovery_key(secret).to_vec(),
+    };
+    let slot_key = kdf::derive(&secret, &slot.salt, slot.kdf).unwrap();
+    let data_key = slot
+        .unwrap_key(&slot_key)
+        .expect("the old secret opens the old copy");
+    let (header, len) = Header::decode(new).unwrap();
+    envelope::open(new, &header, len, &data_key).is_ok()
+}
+
 #[test]
 fn after_passwd_no_splice_of_the_old_file_opens_with_the_old_passphrase() {
     let env = Env::new();
@@ -132,6 +154,10 @@ fn after_passwd_no_splice_of_the_old_file_opens_with_the_old_passphrase() {
         .unwrap();
     succeeded(&after);
     let new = env.store_bytes();
+    assert!(
+        !old_key_opens(&old, &new, SlotKind::Passphrase, PASSPHRASE),
+        "the old passphrase with the old header opens the new file"
+    );
     every_splice_fails(&env, &old, &new, |p| list_with(&env, p, PASSPHRASE));
     // The old file itself is a backup: it opens as it did.
     let backup = env.path("backup.appctl");
@@ -150,6 +176,7 @@ fn after_regenerate_and_after_recover_no_splice_opens_with_the_old_recovery_key(
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rk2 = v["secrets"]["recovery_key"].as_str().unwrap().to_string();
     let new = env.store_bytes();
+    assert!(!old_key_opens(&old, &new, SlotKind::Recovery, &rk));
     // Each splice is a file of its own: a recovery that worked changes it.
     let with_key = |rk: String| {
         let env = &env;
@@ -165,6 +192,13 @@ fn after_regenerate_and_after_recover_no_splice_opens_with_the_old_recovery_key(
     let rk3 = v["secrets"]["recovery_key"].as_str().unwrap().to_string();
     assert_ne!(rk3, rk2);
     let after = env.store_bytes();
+    assert!(!old_key_opens(&before, &after, SlotKind::Recovery, &rk2));
+    assert!(!old_key_opens(
+        &before,
+        &after,
+        SlotKind::Passphrase,
+        PASSPHRASE
+    ));
     every_splice_fails(&env, &before, &after, with_key(rk2.clone()));
     every_splice_fails(&env, &before, &after, |p| list_with(&env, p, PASSPHRASE));
     let copy = env.path("copy.appctl");
