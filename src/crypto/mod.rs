@@ -80,24 +80,12 @@ pub fn random_bytes(buf: &mut [u8]) {
 
 /// Lower-case hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
-    s
+    ::hex::encode(bytes)
 }
 
-/// The bytes of a hex string; `None` when it is not hex.
+/// The bytes of a hex string (either case); `None` when it is not hex.
 pub fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
+    ::hex::decode(s).ok()
 }
 
 /// An unkeyed BLAKE2b-256 checksum. Used to tell header damage from a wrong
@@ -131,5 +119,7 @@ mod tests {
         assert_eq!(unhex("00abff").unwrap(), [0, 0xab, 0xff]);
         assert!(unhex("abc").is_none());
         assert!(unhex("zz").is_none());
+        assert!(unhex("+1").is_none());
+        assert_eq!(unhex("ABff").unwrap(), [0xab, 0xff]);
     }
 }

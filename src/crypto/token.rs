@@ -49,65 +49,16 @@ pub const BEARER_PREFIX: &str = "AAAAAAAAAAAAAAAAAAAAA";
 /// Length of a fingerprint in bytes (shown as 16 hex digits).
 pub const FINGERPRINT_LEN: usize = 8;
 
-/// `n` random ASCII letters and digits.
+/// `n` random ASCII letters and digits, drawn from the OS CSPRNG.
 pub fn alphanumeric(n: usize) -> Secret {
     let mut s = String::with_capacity(n);
     s.extend(
-        OsBytes::new()
+        rand::rngs::OsRng
             .sample_iter(&Alphanumeric)
             .take(n)
             .map(char::from),
     );
     Secret::new(s)
-}
-
-/// The OS CSPRNG's bytes, fetched 256 at a time: `Alphanumeric` draws four
-/// bytes per character, and one system call per token is cheaper than one
-/// per character. Nothing is derived or stretched; the buffer is wiped when
-/// dropped.
-struct OsBytes {
-    buf: Zeroizing<[u8; 256]>,
-    used: usize,
-}
-
-impl OsBytes {
-    fn new() -> Self {
-        OsBytes {
-            buf: Zeroizing::new([0; 256]),
-            used: 256,
-        }
-    }
-}
-
-impl rand::RngCore for OsBytes {
-    fn next_u32(&mut self) -> u32 {
-        let mut b = [0u8; 4];
-        self.fill_bytes(&mut b);
-        u32::from_le_bytes(b)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        let mut b = [0u8; 8];
-        self.fill_bytes(&mut b);
-        u64::from_le_bytes(b)
-    }
-
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        for d in dest {
-            if self.used == self.buf.len() {
-                rand::rngs::OsRng.fill_bytes(&mut self.buf[..]);
-                self.used = 0;
-            }
-            *d = self.buf[self.used];
-            self.buf[self.used] = 0;
-            self.used += 1;
-        }
-    }
-
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand::Error> {
-        self.fill_bytes(dest);
-        Ok(())
-    }
 }
 
 /// A new API key.
