@@ -41,9 +41,8 @@
 //! construction's counter and last-chunk flag (as in age), applied to a
 //! random nonce as TLS 1.3 applies its record counter. Reordered, repeated
 //! or dropped chunks, and a payload cut at a chunk boundary, fail to
-//! authenticate. Chunks are sealed and opened independently, so a large
-//! image is sealed and opened on more than one core, and a chunk is
-//! decrypted straight into SQLite's buffer.
+//! authenticate. Chunks are sealed and opened one by one, each in a buffer
+//! of one chunk, and a chunk is decrypted straight into SQLite's buffer.
 //!
 //! Format 1 sealed the whole image as one message with the payload nonce
 //! and one tag at the end; it is still read. Files of formats 1 and 2 are
@@ -69,11 +68,6 @@ const X25519_SLOT_FORMAT: u16 = 3;
 /// Plaintext bytes per payload chunk (format 2).
 pub const CHUNK_LEN: usize = 64 * 1024;
 const SEALED_CHUNK_LEN: usize = CHUNK_LEN + aead::TAG_LEN;
-/// Most threads that seal or open one payload.
-const MAX_THREADS: usize = 4;
-/// Fewest chunks for which helper threads are started (2 MiB): below
-/// this, waking a second CPU costs about what it saves.
-const HELPER_MIN_ITEMS: usize = 32;
 /// The largest image read: SQLite's own limit for an in-memory database.
 /// A longer payload is refused before anything is allocated for it.
 pub const MAX_IMAGE_LEN: usize = 1 << 30;
@@ -551,14 +545,14 @@ impl Header {
 
 /// Seals `plaintext` (a non-empty image) under `data_key` with a fresh
 /// payload nonce, in format 2, and hands the file to `write_at(offset,
-/// bytes)` piece by piece: the header at 0, then each sealed chunk at its
-/// place. Chunks are sealed on several threads, each in a buffer of one
-/// chunk, so no copy of the whole image is made. Returns the file's length.
-pub fn seal_to<E: Send>(
+/// bytes)` piece by piece, front to back: the header at 0, then each sealed
+/// chunk at its place. Each chunk is sealed in a buffer of one chunk, so no
+/// copy of the whole image is made. Returns the file's length.
+pub fn seal_to<E>(
     header: &mut Header,
     data_key: &Key,
     plaintext: &[u8],
-    write_at: impl Fn(u64, &[u8]) -> Result<(), E> + Sync,
+    mut write_at: impl FnMut(u64, &[u8]) -> Result<(), E>,
 ) -> Result<u64, E> {
     debug_assert!(!plaintext.is_empty(), "a SQLite image is never empty");
     header.version = FORMAT_VERSION;
@@ -566,19 +560,16 @@ pub fn seal_to<E: Send>(
     let aad = header.encode();
     write_at(0, &aad)?;
     let chunks = plaintext.len().div_ceil(CHUNK_LEN);
-    let nonce = header.payload_nonce;
-    in_parallel(
-        plaintext.chunks(CHUNK_LEN).enumerate().collect(),
-        |(i, chunk)| {
-            // Encrypted in place, so the buffer holds ciphertext when dropped.
-            let mut sealed = Vec::with_capacity(SEALED_CHUNK_LEN);
-            sealed.extend_from_slice(chunk);
-            let nonce = chunk_nonce(&nonce, i, i + 1 == chunks);
-            let tag = aead::seal_in_place(data_key, &nonce, &mut sealed, &aad);
-            sealed.extend_from_slice(&tag);
-            write_at((aad.len() + i * SEALED_CHUNK_LEN) as u64, &sealed)
-        },
-    )?;
+    // Encrypted in place, so the buffer holds ciphertext between chunks.
+    let mut sealed = Vec::with_capacity(SEALED_CHUNK_LEN);
+    for (i, chunk) in plaintext.chunks(CHUNK_LEN).enumerate() {
+        sealed.clear();
+        sealed.extend_from_slice(chunk);
+        let nonce = chunk_nonce(&header.payload_nonce, i, i + 1 == chunks);
+        let tag = aead::seal_in_place(data_key, &nonce, &mut sealed, &aad);
+        sealed.extend_from_slice(&tag);
+        write_at((aad.len() + i * SEALED_CHUNK_LEN) as u64, &sealed)?;
+    }
     Ok(sealed_len(header, plaintext.len()))
 }
 
@@ -590,22 +581,15 @@ pub fn sealed_len(header: &Header, plain_len: usize) -> u64 {
 
 /// [`seal_to`] into memory: returns the whole file.
 pub fn seal(header: &mut Header, data_key: &Key, plaintext: &[u8]) -> Vec<u8> {
-    let file = std::sync::Mutex::new(Vec::new());
+    let mut file = Vec::new();
     let sealed: Result<u64, std::convert::Infallible> =
         seal_to(header, data_key, plaintext, |at, bytes| {
-            let mut file = file
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let at = at as usize;
-            if file.len() < at + bytes.len() {
-                file.resize(at + bytes.len(), 0);
-            }
-            file[at..at + bytes.len()].copy_from_slice(bytes);
+            debug_assert_eq!(at as usize, file.len(), "written front to back");
+            file.extend_from_slice(bytes);
             Ok(())
         });
     let Ok(_) = sealed;
-    file.into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    file
 }
 
 /// The nonce of chunk `index`: the payload nonce with the index and the
@@ -665,21 +649,21 @@ pub enum OpenError<E> {
 /// Opens a format-2 payload straight into `image`, whose length is
 /// [`plain_len`] of the payload. `read_at(offset, buf)` fills `buf` from
 /// the payload (offsets count from the end of the header, whose bytes
-/// `aad` are). Chunks are read, authenticated and decrypted on several
-/// threads; each is decrypted only once its tag checks. On any failure
-/// `image` is wiped, so no part of a payload that failed is left behind.
-pub fn open_into<E: Send>(
+/// `aad` are). Chunks are read, authenticated and decrypted one by one;
+/// each is decrypted only once its tag checks. On any failure `image` is
+/// wiped, so no part of a payload that failed is left behind.
+pub fn open_into<E>(
     image: &mut [u8],
     header: &Header,
     aad: &[u8],
     data_key: &Key,
-    read_at: impl Fn(u64, &mut [u8]) -> Result<(), E> + Sync,
+    read_at: impl Fn(u64, &mut [u8]) -> Result<(), E>,
 ) -> Result<(), OpenError<E>> {
     let chunks = image.len().div_ceil(CHUNK_LEN);
-    let opened = in_parallel(
-        image.chunks_mut(CHUNK_LEN).enumerate().collect(),
-        |(i, chunk)| open_chunk(i, chunks, chunk, header, aad, data_key, &read_at),
-    );
+    let opened = image
+        .chunks_mut(CHUNK_LEN)
+        .enumerate()
+        .try_for_each(|(i, chunk)| open_chunk(i, chunks, chunk, header, aad, data_key, &read_at));
     if opened.is_err() {
         zeroize::Zeroize::zeroize(image);
     }
@@ -750,7 +734,7 @@ pub fn open(
 }
 
 /// A `read_at` for a payload held in memory.
-fn reader(payload: &[u8]) -> impl Fn(u64, &mut [u8]) -> Result<(), EnvelopeError> + Sync + '_ {
+fn reader(payload: &[u8]) -> impl Fn(u64, &mut [u8]) -> Result<(), EnvelopeError> + '_ {
     move |at, buf| {
         let at = usize::try_from(at).map_err(|_| EnvelopeError::Truncated)?;
         let bytes = payload
@@ -778,121 +762,6 @@ pub fn open_format_1(
         Ok(len)
     } else {
         Err(EnvelopeError::Payload)
-    }
-}
-
-/// Runs `work` on each of `items`; returns the first error. This thread
-/// starts at once and takes items from a shared queue; for payloads of at
-/// least [`HELPER_MIN_ITEMS`] chunks, up to [`MAX_THREADS`]` - 1` helper
-/// threads take items from the same queue as soon as they start. A helper
-/// that starts late (waking an idle CPU can take a millisecond on a virtual
-/// machine) finds less or nothing to do, instead of holding the others up;
-/// one that starts on the CPU of the thread that started it while there is
-/// work left moves to another CPU ([`move_off`]).
-fn in_parallel<T: Send, E: Send>(
-    items: Vec<T>,
-    work: impl Fn(T) -> Result<(), E> + Sync,
-) -> Result<(), E> {
-    let helpers = if items.len() < HELPER_MIN_ITEMS {
-        0
-    } else {
-        std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .clamp(1, MAX_THREADS)
-            - 1
-    };
-    let queue = std::sync::Mutex::new(items.into_iter());
-    let failed = std::sync::atomic::AtomicBool::new(false);
-    let drain = || {
-        while !failed.load(std::sync::atomic::Ordering::Relaxed) {
-            let next = queue
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .next();
-            let Some(item) = next else { break };
-            if let Err(e) = work(item) {
-                failed.store(true, std::sync::atomic::Ordering::Relaxed);
-                return Err(e);
-            }
-        }
-        Ok(())
-    };
-    if helpers == 0 {
-        return drain();
-    }
-    std::thread::scope(|scope| {
-        let home = current_cpu();
-        let (drain, queue) = (&drain, &queue);
-        // A helper the system refuses to start is simply not there.
-        let handles: Vec<_> = (0..helpers)
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .spawn_scoped(scope, move || {
-                        let left = queue
-                            .lock()
-                            .unwrap_or_else(std::sync::PoisonError::into_inner)
-                            .len();
-                        if let Some(home) = home
-                            && left > 0
-                            && current_cpu() == Some(home)
-                        {
-                            move_off(home);
-                        }
-                        drain()
-                    })
-                    .ok()
-            })
-            .collect();
-        let mine = drain();
-        handles.into_iter().fold(mine, |result, h| {
-            let theirs = h
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            result.and(theirs)
-        })
-    })
-}
-
-/// The CPU this thread runs on, where the system tells.
-fn current_cpu() -> Option<usize> {
-    #[cfg(target_os = "linux")]
-    return Some(rustix::thread::sched_getcpu());
-    #[cfg(not(target_os = "linux"))]
-    return None;
-}
-
-/// Moves the calling thread from CPU `cpu` to another one it may run on,
-/// and returns where it went; then lets it run anywhere it could before.
-///
-/// A helper that starts on the CPU of the thread that started it, while
-/// there is still work, calls it: a scheduler may queue a new thread on the
-/// CPU of its maker, where it waits while that thread works (on a virtual
-/// machine whose other CPU is idle, often for milliseconds: the very wait
-/// the helper is there to save). The thread is bound to the other CPUs only
-/// for the moment of the move, so it never waits for a busy one while its
-/// maker's CPU could take it. Paired runs of `app create` at 10,000 apps:
-/// 0.6–1.0 ms faster in median than without the move.
-fn move_off(cpu: usize) -> Option<usize> {
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::thread::{CpuSet, sched_getaffinity, sched_getcpu, sched_setaffinity};
-        let allowed = sched_getaffinity(None).ok()?;
-        if cpu >= CpuSet::MAX_CPU || allowed.count() < 2 || !allowed.is_set(cpu) {
-            return None;
-        }
-        let mut elsewhere = allowed;
-        elsewhere.unset(cpu);
-        // The kernel moves the thread before the call returns.
-        sched_setaffinity(None, &elsewhere).ok()?;
-        let now = sched_getcpu();
-        // Should this fail, the thread keeps off `cpu`: slower, not wrong.
-        let _ = sched_setaffinity(None, &allowed);
-        Some(now)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = cpu;
-        None
     }
 }
 
@@ -969,82 +838,6 @@ mod tests {
                 "{len}"
             );
         }
-    }
-
-    #[test]
-    fn work_is_shared_out_once_and_stops_at_the_first_error() {
-        for n in [
-            0,
-            1,
-            HELPER_MIN_ITEMS - 1,
-            HELPER_MIN_ITEMS,
-            3 * HELPER_MIN_ITEMS,
-        ] {
-            let done = std::sync::Mutex::new(Vec::new());
-            let all: Result<(), ()> = in_parallel((0..n).collect(), |i| {
-                done.lock().unwrap().push(i);
-                Ok(())
-            });
-            assert_eq!(all, Ok(()));
-            let mut done = done.into_inner().unwrap();
-            done.sort_unstable();
-            assert_eq!(done, (0..n).collect::<Vec<_>>(), "{n} items");
-        }
-        // Without helpers (fewer items) the work stops right after the
-        // error; with them, the error is still the one returned.
-        for n in [HELPER_MIN_ITEMS - 1, 1000] {
-            let started = std::sync::atomic::AtomicUsize::new(0);
-            let failed = in_parallel((0..n).collect(), |i: usize| {
-                started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i == 10 { Err(i) } else { Ok(()) }
-            });
-            assert_eq!(failed, Err(10));
-            if n < HELPER_MIN_ITEMS {
-                assert_eq!(started.into_inner(), 11);
-            }
-        }
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn a_helper_moves_off_its_makers_cpu_and_stays_free_to_run_anywhere() {
-        use rustix::thread::{CpuSet, sched_getaffinity, sched_getcpu, sched_setaffinity};
-        std::thread::spawn(|| {
-            let allowed = sched_getaffinity(None).unwrap();
-            let here = sched_getcpu();
-            if allowed.count() > 1 {
-                let went = move_off(here).expect("a move with another CPU allowed");
-                assert_ne!(went, here);
-                assert!(allowed.is_set(went));
-            }
-            // Whatever happened, the thread may run where it could before.
-            assert_eq!(sched_getaffinity(None).unwrap(), allowed);
-            // A CPU number beyond what a CPU set holds changes nothing.
-            assert_eq!(move_off(CpuSet::MAX_CPU + 5), None);
-            assert_eq!(sched_getaffinity(None).unwrap(), allowed);
-            // On one CPU alone, the thread stays where it may run.
-            let mut one = CpuSet::new();
-            one.set(here);
-            sched_setaffinity(None, &one).unwrap();
-            assert_eq!(move_off(here), None);
-            assert_eq!(sched_getaffinity(None).unwrap(), one);
-        })
-        .join()
-        .unwrap();
-    }
-
-    #[test]
-    fn an_image_large_enough_for_helper_threads_round_trips() {
-        let (mut h, _, data_key) = header();
-        let plain = image(HELPER_MIN_ITEMS * CHUNK_LEN + 5);
-        let mut file = seal(&mut h, &data_key, &plain);
-        assert_eq!(&open_file(&file, &data_key).unwrap()[..], &plain[..]);
-        let last = file.len() - 1;
-        file[last - 100] ^= 4;
-        assert_eq!(
-            open_file(&file, &data_key).unwrap_err(),
-            EnvelopeError::Payload
-        );
     }
 
     #[test]

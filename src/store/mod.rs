@@ -139,8 +139,6 @@ pub struct Store {
     conn: Connection,
     data_key: Key,
     header: Header,
-    /// The key slots as the file holds them (as last read or saved).
-    saved_slots: Vec<envelope::Slot>,
     /// The passphrase slot's key, when the store was opened with the
     /// passphrase: it wraps a new data key without a second derivation.
     passphrase_key: Option<Key>,
@@ -235,8 +233,8 @@ pub fn now() -> i64 {
 
 /// Decrypts the payload of `file` (header bytes `aad`, parsed as `header`)
 /// into `conn`'s main database. Format 2 is decrypted straight into the
-/// buffer SQLite keeps, chunk by chunk (on several threads when large);
-/// format 1 is decrypted whole, then copied.
+/// buffer SQLite keeps, chunk by chunk; format 1 is decrypted whole, then
+/// copied.
 fn read_image(
     conn: &mut Connection,
     path: &Path,
@@ -307,7 +305,7 @@ const GROWTH_ROOM: usize = 64 * 1024;
 struct ImageReader<'a> {
     path: &'a Path,
     /// Fills a buffer from the payload, at an offset into it.
-    read_at: &'a (dyn Fn(u64, &mut [u8]) -> std::io::Result<()> + Sync),
+    read_at: &'a dyn Fn(u64, &mut [u8]) -> std::io::Result<()>,
     header: &'a Header,
     aad: &'a [u8],
     data_key: &'a Key,
@@ -385,7 +383,6 @@ impl Store {
             conn,
             data_key,
             header: Header::new(Vec::new()),
-            saved_slots: Vec::new(),
             passphrase_key: None,
             lock: Some(lock),
         };
@@ -410,18 +407,16 @@ impl Store {
     /// slot changed meanwhile, the key is derived again under the lock. With a
     /// session no key is derived at all.
     pub fn open(path: &Path, unlock: Unlock<'_>, access: Access) -> Result<Store> {
-        // Only the header is needed to derive the key; the whole file is read
-        // once, after the lock is taken when writing.
+        // Only the header is needed to derive the key. A reader then reads
+        // the rest of the file it has open (a write never changes a file in
+        // place); a writer lets it go and opens the store again once it
+        // holds the lock, so that it reads the latest store.
         let early = file::StoreFile::open(path)?;
         let first = early.read_prefix(path, envelope::MAX_HEADER_LEN)?;
         let (header, _) = decode(path, &first)?;
-        // A reader with a session reads the file it has open, and keeps the
-        // header bytes it read; any other command lets the file go (a
-        // writer fills that file in place only once no command holds it
-        // open) and opens the store again later.
-        let early = match (unlock, access) {
-            (Unlock::Session { .. }, Access::Read) => Some((early, first)),
-            _ => {
+        let early = match access {
+            Access::Read => Some((early, first)),
+            Access::Write { .. } => {
                 drop(early);
                 None
             }
@@ -509,7 +504,6 @@ impl Store {
             file_schema,
             conn,
             data_key,
-            saved_slots: header.slots.clone(),
             header,
             passphrase_key: None,
             lock,
@@ -519,9 +513,9 @@ impl Store {
     /// Encrypts the database with a fresh nonce and replaces the file
     /// atomically and durably. Only a store opened for writing can be saved.
     pub fn save(&mut self) -> Result<()> {
-        if self.lock.is_none() {
+        let Some(lock) = &self.lock else {
             return Err(Error::internal("save on a store opened read-only"));
-        }
+        };
         // SQLite hands out its own buffer (no copy, but for a new store,
         // whose database was never deserialized); each chunk is copied
         // once, into a buffer of one chunk, and encrypted there.
@@ -544,18 +538,12 @@ impl Store {
         }
         let (header, data_key) = (&mut self.header, &self.data_key);
         let len = envelope::sealed_len(header, image.len());
-        let store_id = header.store_id;
-        let replacing = file::Replacing {
-            store_id: &store_id,
-            slots_changed: header.slots != self.saved_slots,
-        };
-        file::write_atomic(&self.path, len, replacing, |temp| {
+        file::write_atomic(&self.path, lock, len, |temp| {
             envelope::seal_to(header, data_key, image, |at, bytes| {
                 temp.write_at(bytes, at)
             })
             .map(drop)
         })?;
-        self.saved_slots = self.header.slots.clone();
         Ok(())
     }
 

@@ -217,7 +217,8 @@ fn authenticate(bytes: &[u8], token: &Token) -> Option<Opened> {
 /// it was made for, its epoch and until when it lasts (all authenticated),
 /// or `None` when it has ended (no file, expired, altered).
 pub fn inspect(dir: &Path, token: &Token) -> Option<([u8; STORE_ID_LEN], u64, i64)> {
-    let bytes = fs::read(dir.join(&token.id)).ok()?;
+    let path = dir.join(&token.id);
+    let bytes = super::file::read_regular(&path, FILE_LEN as u64 + 1, "session file").ok()??;
     let (store_id, expires_at, epoch, _) = authenticate(&bytes, token)?;
     (expires_at > super::now()).then_some((store_id, epoch, expires_at))
 }
@@ -228,11 +229,10 @@ pub fn inspect(dir: &Path, token: &Token) -> Option<([u8; STORE_ID_LEN], u64, i6
 /// or `lock --all`).
 pub fn open(dir: &Path, token: &Token, store_id: &[u8; STORE_ID_LEN], epoch: u64) -> Result<Key> {
     let path = dir.join(&token.id);
-    let bytes = match fs::read(&path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(expired()),
-        Err(e) => return Err(Error::io("read session file", &path, &e)),
-    };
+    // A FIFO, device or huge file there is refused at once: at most one
+    // byte more than a session file is read.
+    let bytes = super::file::read_regular(&path, FILE_LEN as u64 + 1, "session file")?
+        .ok_or_else(expired)?;
     let (file_store, expires_at, file_epoch, plain) =
         authenticate(&bytes, token).ok_or_else(expired)?;
     if expires_at <= super::now() {
@@ -283,7 +283,7 @@ fn session_files(dir: &Path) -> Vec<(PathBuf, [u8; STORE_ID_LEN], i64, Option<u6
     entries
         .flatten()
         .filter_map(|e| {
-            let bytes = fs::read(e.path()).ok()?;
+            let bytes = super::file::read_regular(&e.path(), FILE_LEN as u64 + 1, "").ok()??;
             let (sid, exp) = parse_file(&bytes)?;
             let epoch = (bytes[8] == VERSION).then(|| epoch_of(&bytes));
             Some((e.path(), sid, exp, epoch))

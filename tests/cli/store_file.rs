@@ -188,7 +188,7 @@ fn every_change_rewrites_the_file_with_a_fresh_nonce() {
 fn a_killed_writers_temp_file_is_cleaned_by_the_next_write_and_never_read() {
     let env = Env::new();
     let dir = env.store.parent().unwrap();
-    let temp = dir.join(".store.appctl.tmp-99999-00112233deadbeef");
+    let temp = dir.join(".store.appctl.tmp-Ab3dE6gH9jK1");
     std::fs::write(&temp, b"half-written").unwrap();
     env.ok(&["app", "list"]);
     env.ok(&["project", "create", "p1"]);
@@ -265,4 +265,153 @@ fn a_symlinked_store_path_writes_the_real_store_under_its_lock() {
     );
     let names = env.json(&["project", "list"]);
     assert_eq!(names[0]["name"], "ViaLink");
+}
+
+fn mkfifo(path: &std::path::Path) {
+    let out = std::process::Command::new("mkfifo")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}
+
+/// Runs `cmd` and fails the test if it takes over 20 s: a command that
+/// waits on a FIFO would never end.
+fn output_within(mut cmd: std::process::Command) -> std::process::Output {
+    let child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(child.wait_with_output().unwrap()));
+    rx.recv_timeout(std::time::Duration::from_secs(20))
+        .unwrap_or_else(|_| {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status();
+            panic!("the command hung")
+        })
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_store_path_that_is_a_fifo_a_device_or_huge_is_refused_at_once() {
+    let env = Env::new();
+    let fifo = env.path("fifo.appctl");
+    mkfifo(&fifo);
+    let huge = env.path("huge.appctl");
+    let mut bytes = env.store_bytes();
+    bytes.truncate(400);
+    std::fs::write(&huge, &bytes).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&huge)
+        .unwrap()
+        .set_len(8 << 30)
+        .unwrap();
+    for (store, what) in [
+        (&fifo, "not a regular file"),
+        (&std::path::PathBuf::from("/dev/zero"), "not a regular file"),
+        (&huge, "over 1 GiB"),
+    ] {
+        for args in [
+            &["app", "list"][..],
+            &["project", "create", "p"],
+            &["check"],
+        ] {
+            let mut cmd = env.std_cmd();
+            cmd.env("APPCTL_STORE", store).args(args);
+            let out = output_within(cmd);
+            let err = stderr_of(&out);
+            assert_eq!(out.status.code(), Some(6), "{store:?} {args:?}: {err}");
+            assert!(err.contains(what), "{err}");
+        }
+    }
+}
+
+#[test]
+fn a_lock_file_that_is_a_fifo_or_a_link_is_refused_and_followed_nowhere() {
+    let env = Env::new();
+    let lock = env.store.with_extension("appctl.lock");
+    let before = env.store_bytes();
+    std::fs::remove_file(&lock).unwrap();
+    mkfifo(&lock);
+    let mut cmd = env.std_cmd();
+    cmd.args(["project", "create", "p"]);
+    let out = output_within(cmd);
+    assert_eq!(out.status.code(), Some(9), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("is not a regular file (it is a FIFO)"));
+    std::fs::remove_file(&lock).unwrap();
+    let target = env.path("elsewhere");
+    std::os::unix::fs::symlink(&target, &lock).unwrap();
+    let out = env.run(&["project", "create", "p"]);
+    assert_eq!(out.status.code(), Some(9), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("symbolic link"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(!target.exists());
+    assert_eq!(env.store_bytes(), before);
+    std::fs::remove_file(&lock).unwrap();
+    env.ok(&["project", "create", "p"]);
+}
+
+#[test]
+fn a_session_file_that_is_a_fifo_or_huge_is_refused_at_once() {
+    let env = Env::new();
+    let session = env
+        .ok(&["unlock", "--ttl", "1h"])
+        .trim()
+        .strip_prefix("export APPCTL_SESSION=")
+        .unwrap()
+        .to_string();
+    let id = session.split('.').next().unwrap();
+    let file = env.dir.path().join(".local/share/appctl/sessions").join(id);
+    assert!(file.is_file(), "{file:?}");
+    let with_session = || {
+        let mut cmd = env.std_cmd();
+        cmd.env_remove("APPCTL_PASSPHRASE")
+            .env("APPCTL_SESSION", &session)
+            .args(["app", "list"]);
+        output_within(cmd)
+    };
+    std::fs::remove_file(&file).unwrap();
+    mkfifo(&file);
+    let out = with_session();
+    assert_eq!(out.status.code(), Some(9), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("session file"),
+        "{}",
+        stderr_of(&out)
+    );
+    std::fs::remove_file(&file).unwrap();
+    std::fs::File::create(&file)
+        .unwrap()
+        .set_len(8 << 30)
+        .unwrap();
+    let out = with_session();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+}
+
+/// Another program's lock on the store file (a backup tool's, say) makes
+/// no command wait: readers take no lock, and writers lock the lock file.
+#[test]
+fn another_programs_lock_on_the_store_file_holds_up_no_command() {
+    let env = Env::new();
+    let store = std::fs::File::open(&env.store).unwrap();
+    store.lock().unwrap();
+    let start = std::time::Instant::now();
+    env.ok(&["project", "create", "p"]);
+    env.ok(&["project", "list"]);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
 }

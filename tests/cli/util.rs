@@ -143,15 +143,6 @@ impl Env {
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
-
-    /// The spare beside the store (see appctl-store(5)): the store file
-    /// the last write replaced, where the file system exchanges names.
-    pub fn spare(&self) -> PathBuf {
-        let mut name = std::ffi::OsString::from(".");
-        name.push(self.store.file_name().unwrap());
-        name.push(".spare");
-        self.store.with_file_name(name)
-    }
 }
 
 /// Asserts that a command exited 0, showing its stderr if not.
