@@ -1,6 +1,6 @@
 //! Queries on apps: create, find, list, update, move, delete, suspend.
 
-use super::{IssuedSecrets, Store, now};
+use super::{IssuedSecrets, Store, now, parsed};
 use crate::error::{Error, Result};
 use crate::model::{
     App, AppDetails, AppPatch, AppSummary, CredentialKind, Icon, IconFormat, Permissions, Status,
@@ -25,17 +25,14 @@ const COLUMNS: &str = "id, project_id, name, description, icon_format, icon, web
     created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<App> {
-    let icon_format: Option<String> = r.get(4)?;
     let icon_bytes: Option<Vec<u8>> = r.get(5)?;
-    let icon = match (icon_format, icon_bytes) {
-        (Some(f), Some(bytes)) => IconFormat::parse(&f)
-            .ok()
-            .map(|format| Icon { format, bytes }),
+    let icon = match (r.get_ref(4)?.as_str_or_null()?, icon_bytes) {
+        (Some(_), Some(bytes)) => Some(Icon {
+            format: parsed(r, 4, "an unknown icon format", IconFormat::parse)?,
+            bytes,
+        }),
         _ => None,
     };
-    let urls: String = r.get(7)?;
-    let permissions: String = r.get(14)?;
-    let status: String = r.get(16)?;
     Ok(App {
         id: r.get(0)?,
         project_id: r.get(1)?,
@@ -44,17 +41,19 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<App> {
             description: r.get(3)?,
             icon,
             website_url: r.get(6)?,
-            callback_urls: serde_json::from_str(&urls).unwrap_or_default(),
+            callback_urls: parsed(r, 7, "callback URLs that are not a list", |s| {
+                serde_json::from_str(s)
+            })?,
             terms_url: r.get(8)?,
             privacy_url: r.get(9)?,
             organization_name: r.get(10)?,
             organization_url: r.get(11)?,
             use_case: r.get(12)?,
             three_legged_oauth: r.get(13)?,
-            permissions: Permissions::parse(&permissions).unwrap_or(Permissions::Read),
+            permissions: parsed(r, 14, "an unknown permission level", Permissions::parse)?,
             request_email: r.get(15)?,
         },
-        status: Status::parse(&status).unwrap_or(Status::Active),
+        status: parsed(r, 16, "an unknown app status", Status::parse)?,
         suspended_reason: r.get(17)?,
         suspended_at: r.get(18)?,
         created_at: r.get(19)?,
@@ -165,7 +164,8 @@ impl Store {
                 [id],
                 from_row,
             )
-            .optional()?
+            .optional()
+            .map_err(|e| self.row_error(e))?
             .ok_or_else(|| {
                 Error::not_found(format!("no app with ID {id}"))
                     .with_hint("list apps with `appctl app list`")
@@ -187,7 +187,8 @@ impl Store {
                 [key],
                 from_row,
             )
-            .optional()?
+            .optional()
+            .map_err(|e| self.row_error(e))?
             .map_or_else(|| Err(self.unknown_app(key)), Ok)
     }
 
@@ -214,7 +215,8 @@ impl Store {
             "SELECT {COLUMNS} FROM apps WHERE {cond} ORDER BY id"
         ))?;
         let rows = stmt.query_map([arg], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.row_error(e))
     }
 
     /// What a listing shows of the apps matching `filter`, by ID.
@@ -224,17 +226,16 @@ impl Store {
             "SELECT id, project_id, name, status, permissions FROM apps WHERE {cond} ORDER BY id"
         ))?;
         let rows = stmt.query_map([arg], |r| {
-            let status: String = r.get(3)?;
-            let permissions: String = r.get(4)?;
             Ok(AppSummary {
                 id: r.get(0)?,
                 project_id: r.get(1)?,
                 name: r.get(2)?,
-                status: Status::parse(&status).unwrap_or(Status::Active),
-                permissions: Permissions::parse(&permissions).unwrap_or(Permissions::Read),
+                status: parsed(r, 3, "an unknown app status", Status::parse)?,
+                permissions: parsed(r, 4, "an unknown permission level", Permissions::parse)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.row_error(e))
     }
 
     /// How many apps match `filter`.

@@ -5,7 +5,9 @@ use super::Store;
 use super::envelope::SlotKind;
 use crate::crypto::kdf::KdfParams;
 use crate::error::Result;
-use crate::model::{CredentialKind, CredentialState, Environment, Permissions, Status, validate};
+use crate::model::{
+    CredentialKind, CredentialState, Environment, IconFormat, Permissions, Status, validate,
+};
 
 /// What `check` found.
 #[derive(Debug, Clone)]
@@ -79,7 +81,8 @@ impl Store {
 
         let mut stmt = c.prepare(
             "SELECT id, name, callback_urls, terms_url, privacy_url, three_legged_oauth,
-                    request_email, permissions, status, suspended_reason, suspended_at
+                    request_email, permissions, status, suspended_reason, suspended_at,
+                    icon_format
              FROM apps",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -95,10 +98,12 @@ impl Store {
                 r.get::<_, String>(8)?,
                 r.get::<_, Option<String>>(9)?,
                 r.get::<_, Option<i64>>(10)?,
+                r.get::<_, Option<String>>(11)?,
             ))
         })?;
         for row in rows {
-            let (id, name, urls, terms, privacy, three, email, perms, status, reason, at) = row?;
+            let (id, name, urls, terms, privacy, three, email, perms, status, reason, at, icon) =
+                row?;
             let mut bad = |what: &str| problems.push(format!("app {id}: {what}"));
             if validate::app_name(&name).is_err() {
                 bad("invalid name");
@@ -119,6 +124,9 @@ impl Store {
             }
             if Permissions::parse(&perms).is_err() {
                 bad("unknown permission level");
+            }
+            if icon.is_some_and(|f| IconFormat::parse(&f).is_err()) {
+                bad("unknown icon format");
             }
             match Status::parse(&status) {
                 Ok(Status::Suspended) if reason.is_none() || at.is_none() => {
@@ -316,5 +324,63 @@ mod tests {
             all.contains("bearer credential: belongs to a user"),
             "{all}"
         );
+    }
+
+    #[test]
+    fn a_value_no_writer_stores_is_damage_and_never_read_as_a_default() {
+        use crate::model::Environment;
+        use crate::store::AppFilter;
+        let d = tempfile::tempdir().unwrap();
+        let s = new_store(d.path());
+        s.create_project("p", None, None, Environment::Staging)
+            .unwrap();
+        s.create_app("a", None, &AppPatch::default()).unwrap();
+        for (sql, shown) in [
+            ("UPDATE apps SET status = 'frozen'", "unknown app status"),
+            (
+                "UPDATE apps SET permissions = 'admin'",
+                "unknown permission level",
+            ),
+            (
+                "UPDATE apps SET icon_format = 'bmp', icon = x'00'",
+                "unknown icon format",
+            ),
+            (
+                "UPDATE apps SET callback_urls = 'none'",
+                "callback URLs that are not a list",
+            ),
+        ] {
+            let save = "SAVEPOINT bad";
+            s.conn().execute_batch(&format!("{save}; {sql}")).unwrap();
+            for e in [
+                s.find_app("a").unwrap_err(),
+                s.app(1).unwrap_err(),
+                s.apps(AppFilter::All).unwrap_err(),
+            ] {
+                assert_eq!(e.exit_code(), 6, "{sql}: {}", e.message());
+                assert!(e.message().contains(shown), "{sql}: {}", e.message());
+            }
+            if !sql.contains("icon") && !sql.contains("callback") {
+                let e = s.app_summaries(AppFilter::All).unwrap_err();
+                assert_eq!(e.exit_code(), 6, "{sql}");
+            }
+            assert!(!s.check().unwrap().problems.is_empty(), "{sql}");
+            s.conn()
+                .execute_batch("ROLLBACK TO bad; RELEASE bad")
+                .unwrap();
+        }
+        s.conn()
+            .execute_batch("UPDATE projects SET environment = 'moon'")
+            .unwrap();
+        for e in [s.find_project("p").unwrap_err(), s.projects().unwrap_err()] {
+            assert_eq!(e.exit_code(), 6, "{}", e.message());
+            assert!(
+                e.message().contains("unknown environment"),
+                "{}",
+                e.message()
+            );
+        }
+        let all = s.check().unwrap().problems.join("\n");
+        assert!(all.contains("unknown environment"), "{all}");
     }
 }

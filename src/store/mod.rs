@@ -223,6 +223,38 @@ fn slot_kind(unlock: Unlock<'_>) -> SlotKind {
     }
 }
 
+/// A value read from a row that no writer stores: the column and what it
+/// should have held. Rows carry it out of rusqlite's row closures, and
+/// [`Store::row_error`] turns it into damage (exit 6).
+#[derive(Debug)]
+struct BadValue(&'static str);
+
+impl std::fmt::Display for BadValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl std::error::Error for BadValue {}
+
+/// Parses the text of column `col` with `parse`; a value it refuses is a
+/// [`BadValue`] named `what`, never read as some default.
+fn parsed<T, E>(
+    r: &rusqlite::Row<'_>,
+    col: usize,
+    what: &'static str,
+    parse: impl FnOnce(&str) -> std::result::Result<T, E>,
+) -> rusqlite::Result<T> {
+    let text: String = r.get(col)?;
+    parse(&text).map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(
+            col,
+            rusqlite::types::Type::Text,
+            Box::new(BadValue(what)),
+        )
+    })
+}
+
 /// The current time in Unix seconds.
 pub fn now() -> i64 {
     std::time::SystemTime::now()
@@ -556,6 +588,23 @@ impl Store {
             |r| r.get(0),
         )?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    /// The error for a failed query: damage for a row holding a value no
+    /// writer stores (see [`parsed`]), else what SQLite said.
+    fn row_error(&self, e: rusqlite::Error) -> Error {
+        match &e {
+            rusqlite::Error::FromSqlConversionFailure(_, _, why) => {
+                match why.downcast_ref::<BadValue>() {
+                    Some(BadValue(what)) => {
+                        Error::damaged(&self.path, format_args!("a row has {what}"))
+                            .with_hint("run `appctl check`, and restore the store from a backup")
+                    }
+                    None => e.into(),
+                }
+            }
+            _ => e.into(),
+        }
     }
 
     /// The path of the store file.

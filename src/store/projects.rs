@@ -1,6 +1,6 @@
 //! Queries on projects.
 
-use super::{Store, now};
+use super::{Store, now, parsed};
 use crate::error::{Error, Result};
 use crate::model::{Environment, Project, suggest};
 use rusqlite::{OptionalExtension, Row, params};
@@ -32,13 +32,12 @@ pub struct ProjectPatch {
 const COLUMNS: &str = "id, name, description, use_case, environment, created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Project> {
-    let env: String = r.get(4)?;
     Ok(Project {
         id: r.get(0)?,
         name: r.get(1)?,
         description: r.get(2)?,
         use_case: r.get(3)?,
-        environment: Environment::parse(&env).unwrap_or(Environment::Development),
+        environment: parsed(r, 4, "an unknown environment", Environment::parse)?,
         created_at: r.get(5)?,
         updated_at: r.get(6)?,
     })
@@ -96,7 +95,8 @@ impl Store {
                 [id],
                 from_row,
             )
-            .optional()?
+            .optional()
+            .map_err(|e| self.row_error(e))?
             .ok_or_else(|| {
                 Error::not_found(format!("no project with ID {id}"))
                     .with_hint("list projects with `appctl project list`")
@@ -118,7 +118,8 @@ impl Store {
                 [key],
                 from_row,
             )
-            .optional()?
+            .optional()
+            .map_err(|e| self.row_error(e))?
             .map_or_else(|| Err(self.unknown_project(key)), Ok)
     }
 
@@ -142,7 +143,8 @@ impl Store {
             .conn()
             .prepare(&format!("SELECT {COLUMNS} FROM projects ORDER BY id"))?;
         let rows = stmt.query_map([], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.row_error(e))
     }
 
     /// Applies `patch` to project `id`; returns it and the changed field names.
