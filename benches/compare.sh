@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Compares appctl with keepassxc-cli and pass on stores of three sizes
-# (100, 1000 and 10000 entries unless told): median wall time per call
-# (process start included) of writes and reads, the goals they are held
-# to, store sizes on disk, and appctl's peak memory. A benchmark that
-# prints figures, not a test.
+# Compares appctl with keepassxc-cli, pass and the sqlite3 shell on stores
+# of three sizes (100, 1000 and 10000 entries unless told): median wall
+# time per call (process start included) of writes and reads, the goals
+# they are held to, store sizes on disk, and appctl's peak memory. A
+# benchmark that prints figures, not a test.
 #
 # Usage: benches/compare.sh [RUNS [SMALL MID LARGE]]
 #   RUNS rounds per operation (default 15); the three store sizes (default
 #   100 1000 10000): tools are compared at MID, growth is LARGE / SMALL.
 #
-# All three tools are timed in the same loop, one call of each in turn, so
+# All the tools are timed in the same loop, one call of each in turn, so
 # that drift of the machine (frequency, page cache, neighbours) hits them
 # alike; an untimed sync before each timed write keeps one tool's unwritten
 # data from being flushed on another's clock. Every tool works on files in one temporary directory with HOME,
@@ -96,6 +96,7 @@ ensure_peers() {
     have pass || missing+=(pass)
     [[ -x /usr/bin/time ]] || missing+=(time)
     have argon2 || missing+=(argon2)
+    have sqlite3 || missing+=(sqlite3)
     if ((${#missing[@]})); then
         if [[ $EUID -eq 0 ]] && have apt-get; then
             note "installing ${missing[*]} with apt-get"
@@ -109,7 +110,7 @@ ensure_peers() {
             note "missing: ${missing[*]} (not root or no apt-get, so not installing)"
         fi
     fi
-    use_kpx=1 use_pass=1 use_time=1
+    use_kpx=1 use_pass=1 use_time=1 use_sqlite=1
     local tool
     for tool in keepassxc-cli python3 argon2 openssl; do
         if ! have "$tool"; then
@@ -125,6 +126,10 @@ ensure_peers() {
             break
         fi
     done
+    if ! have sqlite3; then
+        use_sqlite=0
+        note "skipping sqlite3: it is missing"
+    fi
     if [[ ! -x /usr/bin/time ]]; then
         use_time=0
         note "skipping peak memory: /usr/bin/time (GNU time) is missing"
@@ -338,6 +343,25 @@ setup_size() {
         kdbx_entries[$n]=$n
     fi
 
+    if ((use_sqlite)); then
+        # The durable peer: an unencrypted SQLite database of as many rows,
+        # with the fields bulk.rs gives an app, in the shell's defaults
+        # (rollback journal, synchronous=FULL).
+        sqlite_db[$n]=$dir/peer.sqlite
+        sqlite3 "${sqlite_db[$n]}" "
+            CREATE TABLE apps (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+                description TEXT, website_url TEXT, callback_urls TEXT,
+                api_key TEXT, api_secret TEXT, bearer_token TEXT);
+            WITH RECURSIVE i(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM i WHERE k + 1 < $n)
+            INSERT INTO apps (name, description, website_url, callback_urls, api_key,
+                api_secret, bearer_token)
+            SELECT 'bulk-' || k, 'Benchmark app number ' || k, 'https://app' || k || '.example.com',
+                '[\"https://app' || k || '.example.com/callback\"]', hex(randomblob(12)),
+                hex(randomblob(25)), hex(randomblob(56)) FROM i;"
+        [[ $(sqlite3 "${sqlite_db[$n]}" 'PRAGMA journal_mode; PRAGMA synchronous') == $'delete\n2' ]] ||
+            { echo "sqlite3 does not default to a rollback journal and synchronous=FULL" >&2; exit 1; }
+    fi
+
     if ((use_pass)); then
         passdir[$n]=$dir/pass
         mkdir "${passdir[$n]}"
@@ -373,6 +397,12 @@ pass_insert() {
         <<< "$secret"$'\n'"key: key-$secret"$'\n'"token: $secret$secret"$'\n'"url: https://$1.example.com"
 }
 pass_show() { PASSWORD_STORE_DIR=${passdir[$n]} pass show "$1"; }
+sqlite_insert() {
+    sqlite3 "${sqlite_db[$n]}" "INSERT INTO apps (name, description, website_url, callback_urls,
+        api_key, api_secret, bearer_token) VALUES ('$1', 'Benchmark app $1',
+        'https://$1.example.com', '[\"https://$1.example.com/callback\"]', 'key-$secret',
+        '$secret', '$secret$secret')"
+}
 pass_ls() { PASSWORD_STORE_DIR=${passdir[$n]} pass ls; }
 
 # new_secret: a fresh random value for the next write, made before the
@@ -413,6 +443,7 @@ round() {
         settle
         timed create_ses ap_ses app create "ses-$r"
         apps[$n]=$((apps[$n] + 2))
+        ((use_sqlite)) && settle && timed sqlite_insert sqlite_insert "sq-$r"
 
         timed show_ses ap_ses app show "$target"
         ((use_kpx)) && timed kpx_show kpx_show "$target"
@@ -444,7 +475,8 @@ machine() {
     if ((use_pass)); then
         tools+=", pass $(pass version | grep -o 'v[0-9][0-9.]*' | head -n 1), $(gpg --version | head -n 1)"
     fi
-    echo "# appctl vs keepassxc-cli vs pass"
+    if ((use_sqlite)); then tools+=", sqlite3 $(sqlite3 --version | cut -d' ' -f1)"; fi
+    echo "# appctl vs keepassxc-cli vs pass vs sqlite3"
     echo
     echo "Machine: $(uname -m), $(nproc) cores, ${cpu:-unknown CPU}; $(uname -sr)"
     echo "Tools: $tools"
@@ -466,6 +498,7 @@ print_medians() {
     table_row "appctl app create, session" create_ses
     table_row "keepassxc-cli add (same Argon2id)" kpx_add
     table_row "pass insert -m" pass_insert
+    table_row "sqlite3 insert (rollback journal, synchronous=FULL)" sqlite_insert
     table_row "appctl app show, session" show_ses
     table_row "appctl app show, passphrase" show_pw
     table_row "keepassxc-cli show" kpx_show
@@ -493,10 +526,11 @@ print_goals() {
     echo
     echo "| ratio | value | goal | result |"
     echo "| --- | ---: | ---: | --- |"
-    goal_row "appctl create (passphrase) / keepassxc-cli add, $mid" $mid create_pw $mid kpx_add 0.5
-    goal_row "appctl create (session) / pass insert, $mid" $mid create_ses $mid pass_insert 0.3
-    goal_row "appctl list (session) / pass ls, $mid" $mid list_ses $mid pass_ls 0.5
-    goal_row "appctl show (session) / pass show, $mid" $mid show_ses $mid pass_show 0.5
+    goal_row "appctl create (session) / sqlite3 insert, $small" $small create_ses $small sqlite_insert 1.0
+    goal_row "appctl create (session) / sqlite3 insert, $mid" $mid create_ses $mid sqlite_insert 1.0
+    goal_row "appctl show (session) / pass show, $mid" $mid show_ses $mid pass_show 0.25
+    goal_row "appctl list (session) / pass ls, $mid" $mid list_ses $mid pass_ls 0.35
+    goal_row "appctl create (passphrase) / keepassxc-cli add, $mid" $mid create_pw $mid kpx_add 0.3
     goal_row "appctl create (session), $big / $small" $big create_ses $small create_ses 3
     goal_row "appctl show (session), $big / $small" $big show_ses $small show_ses 3
 }
@@ -519,6 +553,11 @@ print_sizes() {
     if ((use_kpx)); then
         row="| KeePassXC .kdbx file |"
         for n in "${sizes[@]}"; do row+=" $(bytes "${kdbx[$n]}") |"; done
+        echo "$row"
+    fi
+    if ((use_sqlite)); then
+        row="| sqlite3 database (unencrypted) |"
+        for n in "${sizes[@]}"; do row+=" $(bytes "${sqlite_db[$n]}") |"; done
         echo "$row"
     fi
     if ((use_pass)); then
@@ -599,7 +638,7 @@ main() {
     write_kdbx_tool
     if ((use_pass)); then make_gpg_key; fi
 
-    declare -gA store session apps kdbx kdbx_entries passdir
+    declare -gA store session apps kdbx kdbx_entries passdir sqlite_db
     for n in "${sizes[@]}"; do
         echo "setting up stores of $n entries..." >&2
         setup_size "$n"
