@@ -66,6 +66,9 @@ impl Lock {
             if lock.is_named() {
                 return Ok(lock);
             }
+            if Instant::now() >= deadline {
+                return Err(busy(store, timeout));
+            }
         }
     }
 
