@@ -29,17 +29,27 @@ fn hidden_name(store: &Path, suffix: &str) -> std::ffi::OsString {
 
 /// Removes what killed writers left beside the store: temporary files
 /// (names of the exact form `.<name>.tmp-` and [`RANDOM_LEN`] letters and
-/// digits, so that the temporary files of a store named, say,
-/// `<name>.tmp-old` are kept), and the `.<name>.spare` file that earlier
-/// versions kept there (the store file a write replaced). Runs under the
-/// lock, so no live writer's file is touched.
+/// digits, or `<pid>-<16 hex digits>` as earlier versions named them, so
+/// that the temporary files of a store named, say, `<name>.tmp-old` are
+/// kept), and the `.<name>.spare` file that earlier versions kept there
+/// (the store file a write replaced). Runs under the lock, so no live
+/// writer's file is touched.
 fn sweep(store: &Path) {
     use std::os::unix::ffi::OsStrExt;
     let prefix = temp_prefix(store);
+    let digits = |b: &[u8]| !b.is_empty() && b.iter().all(u8::is_ascii_digit);
+    let hex16 =
+        |b: &[u8]| b.len() == 16 && b.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
     let is_temp = |name: &[u8]| {
-        name.strip_prefix(prefix.as_bytes()).is_some_and(|rest| {
-            rest.len() == RANDOM_LEN && rest.iter().all(u8::is_ascii_alphanumeric)
-        })
+        let Some(rest) = name.strip_prefix(prefix.as_bytes()) else {
+            return false;
+        };
+        let ours = rest.len() == RANDOM_LEN && rest.iter().all(u8::is_ascii_alphanumeric);
+        let earlier = rest.iter().position(|&b| b == b'-').is_some_and(|dash| {
+            let (pid, hex) = rest.split_at(dash);
+            digits(pid) && hex16(&hex[1..])
+        });
+        ours || earlier
     };
     let Ok(entries) = fs::read_dir(parent_dir(store)) else {
         return;
@@ -208,8 +218,12 @@ mod tests {
     fn a_write_removes_stale_temporary_files_and_the_old_spare_and_keeps_other_files() {
         let d = tempfile::tempdir().unwrap();
         let store = d.path().join("s.appctl");
-        let stale = format!(".s.appctl.tmp-{}", "aZ09".repeat(3));
-        fs::write(d.path().join(&stale), b"partial").unwrap();
+        for stale in [
+            format!(".s.appctl.tmp-{}", "aZ09".repeat(3)),
+            ".s.appctl.tmp-123-00112233aabbccdd".into(),
+        ] {
+            fs::write(d.path().join(&stale), b"partial").unwrap();
+        }
         fs::write(d.path().join(".s.appctl.spare"), b"an old version").unwrap();
         fs::write(d.path().join("other"), b"keep").unwrap();
         // Another store's temporary file, and names that only look alike.
@@ -218,6 +232,9 @@ mod tests {
             format!(".s.appctl.tmp-{}", "a".repeat(RANDOM_LEN - 1)),
             format!(".s.appctl.tmp-{}", "a".repeat(RANDOM_LEN + 1)),
             format!(".s.appctl.tmp-{}-", "a".repeat(RANDOM_LEN - 1)),
+            ".s.appctl.tmp-123-abcd".into(),
+            ".s.appctl.tmp-x-00112233aabbccdd".into(),
+            ".s.appctl.tmp-1-2-00112233aabbccdd".into(),
         ];
         for o in &others {
             fs::write(d.path().join(o), b"keep").unwrap();
