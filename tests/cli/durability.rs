@@ -375,27 +375,38 @@ fn rsync_copies_taken_while_writers_run_are_all_sound() {
 }
 
 /// Removing the lock file again and again while writers run loses no
-/// change whose command exited 0.
+/// change whose command exited 0. The lock file is removed as soon as
+/// another create has exited 0 since the last removal (or 100 ms have
+/// passed), so that removals strike while writers hold or wait for the
+/// lock, however slow the machine is.
 #[test]
 fn a_lock_file_removed_while_writers_run_loses_nothing_committed() {
     let env = Env::new();
     let session = unlock(&env);
     let lock = env.store.with_extension("appctl.lock");
-    let stop = std::sync::atomic::AtomicBool::new(false);
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+    let stop = AtomicBool::new(false);
+    let done = AtomicUsize::new(0);
     let (committed, failed, removed) = std::thread::scope(|s| {
         let remover = s.spawn(|| {
             let mut removed = 0;
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            while !stop.load(Relaxed) {
                 if std::fs::remove_file(&lock).is_ok() {
                     removed += 1;
                 }
-                std::thread::sleep(Duration::from_millis(40));
+                let (seen, since) = (done.load(Relaxed), Instant::now());
+                while done.load(Relaxed) == seen
+                    && since.elapsed() < Duration::from_millis(100)
+                    && !stop.load(Relaxed)
+                {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
             }
             removed
         });
         let writers: Vec<_> = (0..8)
             .map(|w| {
-                let (env, session) = (&env, &session);
+                let (env, session, done) = (&env, &session, &done);
                 s.spawn(move || {
                     let (mut ok, mut failed) = (Vec::new(), 0);
                     for i in 0..30 {
@@ -407,7 +418,10 @@ fn a_lock_file_removed_while_writers_run_loses_nothing_committed() {
                             .output()
                             .unwrap();
                         match out.status.code() {
-                            Some(0) => ok.push(name),
+                            Some(0) => {
+                                ok.push(name);
+                                done.fetch_add(1, Relaxed);
+                            }
                             Some(7) => failed += 1,
                             code => panic!(
                                 "{name}: exit {code:?}: {}",
@@ -425,7 +439,7 @@ fn a_lock_file_removed_while_writers_run_loses_nothing_committed() {
             committed.extend(ok);
             failed += f;
         }
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        stop.store(true, Relaxed);
         (committed, failed, remover.join().unwrap())
     });
     eprintln!(
