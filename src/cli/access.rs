@@ -267,8 +267,11 @@ pub(super) fn passwd(ctx: &Ctx, a: PasswdArgs) -> Result<()> {
     // Check the flags before asking for anything.
     kdf_params(&a.kdf, crate::crypto::kdf::DEFAULT)?;
     passphrase::ensure_new_available(a.new_passphrase_file.as_deref())?;
-    let store = ctx.open_with_passphrase(ctx.write_access())?;
+    // The new passphrase is asked before the writers' lock is taken, so
+    // that no command waits on a person typing.
+    let store = ctx.open_with_passphrase(crate::store::Access::Read)?;
     let new = passphrase::read_new(ctx, a.new_passphrase_file.as_deref())?;
+    let store = ctx.relock(store)?;
     set_passphrase(ctx, store, &new, &a.kdf, "store.passwd", false)
 }
 
@@ -320,9 +323,14 @@ pub(super) fn recover(ctx: &Ctx, a: RecoverArgs) -> Result<()> {
     ctx.ensure_exists()?;
     let key = read_recovery_key(a.recovery_key_file.as_deref())?;
     let store = with_spinner("Deriving the key", || {
-        Store::open(&ctx.store, Unlock::RecoveryKey(&key), ctx.write_access())
+        Store::open(
+            &ctx.store,
+            Unlock::RecoveryKey(&key),
+            crate::store::Access::Read,
+        )
     })?;
     let new = passphrase::read_new(ctx, a.new_passphrase_file.as_deref())?;
+    let store = ctx.relock(store)?;
     set_passphrase(ctx, store, &new, &a.kdf, "store.recover", true)
 }
 

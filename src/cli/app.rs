@@ -123,9 +123,12 @@ pub(super) fn run(ctx: &Ctx, cmd: AppCommand) -> Result<()> {
         }
         AppCommand::Delete { app } => {
             ctx.ensure_can_confirm(&format!("delete app {}", app.to_string_lossy()))?;
-            let mut store = ctx.open_write()?;
+            let store = ctx.open_to_confirm()?;
             let a = find_app(&store, &app)?;
             ctx.confirm(&format!("delete app {:?} and all its credentials", a.name))?;
+            let mut store = ctx.relock(store)?;
+            // The app asked about, by its ID: still there, whatever its name now.
+            let a = store.app(a.id)?;
             store.delete_app(a.id)?;
             store.save()?;
             if ctx.json {

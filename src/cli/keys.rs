@@ -48,13 +48,17 @@ pub(super) fn run(ctx: &Ctx, cmd: KeysCommand) -> Result<()> {
                 "revoke the {kind} credential of app {}",
                 app.to_string_lossy()
             ))?;
-            let mut store = ctx.open_write()?;
+            let store = ctx.open_to_confirm()?;
             let a = find_app(&store, &app)?;
             let who = holder(&store, kind, user_text.as_deref())?;
             ctx.confirm(&format!(
                 "revoke the {kind} credential of app {:?}{}",
                 a.name, who.of
             ))?;
+            let mut store = ctx.relock(store)?;
+            // Found again: the app or the user may have gone meanwhile.
+            let a = store.app(a.id)?;
+            let who = holder(&store, kind, user_text.as_deref())?;
             let invalidated = store.revoke_credential(&a, kind, &who)?;
             let creds = store.credentials(a.id)?;
             store.save()?;

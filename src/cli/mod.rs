@@ -144,6 +144,24 @@ impl Ctx {
         self.open(self.write_access())
     }
 
+    /// Opens the store for a destructive command: for reading when it will
+    /// ask (the question is asked without the writers' lock held; then
+    /// [`Ctx::relock`]), for writing at once with `--yes`.
+    pub fn open_to_confirm(&self) -> Result<Store> {
+        if self.yes {
+            self.open_write()
+        } else {
+            self.open_read()
+        }
+    }
+
+    /// Takes the writers' lock for a store opened for reading and reads it
+    /// again as it is now, with the key already held; the command then
+    /// finds its target again, which may have gone meanwhile.
+    pub fn relock(&self, store: Store) -> Result<Store> {
+        store.relock(self.lock_timeout)
+    }
+
     fn write_access(&self) -> Access {
         Access::Write {
             lock_timeout: self.lock_timeout,

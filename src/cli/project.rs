@@ -148,7 +148,7 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
                 _ => DeleteMode::Refuse,
             };
             ctx.ensure_can_confirm(&format!("delete project {}", project.to_string_lossy()))?;
-            let mut store = ctx.open_write()?;
+            let store = ctx.open_to_confirm()?;
             let p = find_project(&store, &project)?;
             let n = store.app_count(AppFilter::Project(p.id))?;
             if n > 0 && mode == DeleteMode::Refuse {
@@ -163,6 +163,16 @@ pub(super) fn run(ctx: &Ctx, cmd: ProjectCommand) -> Result<()> {
                 _ => format!("delete project {:?}", p.name),
             };
             ctx.confirm(&question)?;
+            let mut store = ctx.relock(store)?;
+            // Found again: it may have gone, or gained apps no one was asked about.
+            let p = store.project(p.id)?;
+            if mode == DeleteMode::WithApps && store.app_count(AppFilter::Project(p.id))? != n {
+                return Err(Error::conflict(format!(
+                    "project {} gained or lost apps while you were asked; nothing was changed",
+                    p.id
+                ))
+                .with_hint("run the command again"));
+            }
             let apps = store.delete_project(p.id, mode)?;
             store.save()?;
             if ctx.json {

@@ -166,7 +166,7 @@ pub(super) fn run(ctx: &Ctx, cmd: UsersCommand) -> Result<()> {
                 "remove user {} and revoke its access tokens",
                 user.to_string_lossy()
             ))?;
-            let mut store = ctx.open_write()?;
+            let store = ctx.open_to_confirm()?;
             let someone = find(&store, &user)?;
             let handle = someone_json(&someone).screen_name.to_string();
             if let Someone::User(_) = someone {
@@ -174,6 +174,9 @@ pub(super) fn run(ctx: &Ctx, cmd: UsersCommand) -> Result<()> {
                     "remove user @{handle} and revoke its access tokens"
                 ))?;
             }
+            let mut store = ctx.relock(store)?;
+            // Found again: the user may have gone meanwhile.
+            let someone = find(&store, &user)?;
             let revoked = store.remove_user(&someone)?;
             store.save()?;
             if ctx.json {

@@ -406,6 +406,64 @@ impl Store {
         Ok(store)
     }
 
+    /// The store opened for reading, now for a read-modify-write: takes the
+    /// writers' lock and reads the store again as it is now, with the data
+    /// key already held (no key is derived). So a command can ask its
+    /// questions (a confirmation, a new passphrase) before it holds the
+    /// lock, then act on the latest store. If the store got a new data key
+    /// meanwhile (`passwd`), it cannot be read with the old one: exit 5,
+    /// nothing changed.
+    pub fn relock(self, lock_timeout: Duration) -> Result<Store> {
+        if self.lock.is_some() {
+            return Ok(self);
+        }
+        let path = self.path.clone();
+        let lock = Lock::acquire(&path, lock_timeout)?;
+        let file = file::StoreFile::open(&path)?;
+        let first = file.read_prefix(&path, envelope::MAX_HEADER_LEN)?;
+        let (header, header_len) = decode(&path, &first)?;
+        let rekeyed = || {
+            Error::new(
+                Kind::Auth,
+                format!(
+                    "store {} got a new data key while this command waited; nothing was changed",
+                    path.display()
+                ),
+            )
+            .with_hint("run the command again (with the new passphrase if it changed)")
+        };
+        if header.store_id != self.header.store_id {
+            return Err(rekeyed());
+        }
+        let mut conn = Connection::open_in_memory()?;
+        image::read_image(
+            &mut conn,
+            &path,
+            &file,
+            &header,
+            &first[..header_len],
+            &self.data_key,
+        )
+        .map_err(|e| {
+            // A new data key always comes with a new session epoch; with
+            // the same epoch, a payload that fails is damage.
+            if e.kind() == Kind::Damaged && header.epoch != self.header.epoch {
+                rekeyed()
+            } else {
+                e
+            }
+        })?;
+        let same_slot = header.slot(SlotKind::Passphrase) == self.header.slot(SlotKind::Passphrase);
+        let passphrase_key = if same_slot {
+            self.passphrase_key.clone()
+        } else {
+            None
+        };
+        let mut store = Self::load(&path, conn, header, self.data_key.clone(), Some(lock))?;
+        store.passphrase_key = passphrase_key;
+        Ok(store)
+    }
+
     fn load(
         path: &Path,
         conn: Connection,

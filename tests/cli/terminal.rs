@@ -302,3 +302,108 @@ fn unlock_through_eval_at_a_terminal_unlocks_the_shell() {
     assert!(!screen.contains("APPCTL_SESSION="), "{screen}");
     assert_eq!(session_files(&run), 1);
 }
+
+/// Runs `args` beside a command that waits at a prompt, with a short lock
+/// timeout: it succeeds only if the prompt holds no lock.
+fn meanwhile(env: &Env, args: &[&str]) -> std::process::Output {
+    env.cmd()
+        .env("APPCTL_LOCK_TIMEOUT", "2")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_confirmation_holds_no_lock_and_acts_on_the_store_as_it_is_then() {
+    let env = Env::new();
+    env.app("A");
+    let mut t = delete_a(&env);
+    t.expect("[y/N]");
+    // While the question waits, other commands write.
+    let out = meanwhile(&env, &["app", "create", "B"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.send("y");
+    exited(&mut t, 0);
+    // A's deletion did not undo B's creation.
+    assert_eq!(app_names(&env), ["B"]);
+
+    // The app asked about is deleted meanwhile: not found, nothing else changes.
+    env.app("C");
+    let mut t = Term::spawn(
+        &env,
+        80,
+        &["app", "delete", "C"],
+        &[("APPCTL_PASSPHRASE", PASSPHRASE)],
+    );
+    t.expect("[y/N]");
+    let out = meanwhile(&env, &["--yes", "app", "delete", "C"]);
+    assert_eq!(out.status.code(), Some(0));
+    env.app("D");
+    t.send("y");
+    exited(&mut t, 3);
+    assert_eq!(app_names(&env), ["B", "D"]);
+}
+
+#[test]
+fn a_confirmation_that_outlives_a_new_data_key_changes_nothing() {
+    let env = Env::new();
+    env.app("A");
+    let mut t = delete_a(&env);
+    t.expect("[y/N]");
+    let new = env.path("new-passphrase");
+    std::fs::write(&new, "another passphrase\n").unwrap();
+    let out = meanwhile(
+        &env,
+        &["passwd", "--new-passphrase-file", new.to_str().unwrap()],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.send("y");
+    let screen = exited(&mut t, 5);
+    assert!(plain(&screen).contains("got a new data key"), "{screen}");
+    let names = env
+        .cmd()
+        .env("APPCTL_PASSPHRASE", "another passphrase")
+        .args(["--json", "app", "list"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&names.stdout).contains("\"A\""));
+}
+
+#[test]
+fn the_new_passphrase_prompt_of_passwd_holds_no_lock() {
+    let env = Env::new();
+    let mut t = Term::spawn(&env, 80, &["passwd"], &[("APPCTL_PASSPHRASE", PASSPHRASE)]);
+    t.expect("New passphrase");
+    let out = meanwhile(&env, &["app", "create", "B"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.send("a new passphrase\r");
+    t.expect("Repeat");
+    t.send("a new passphrase\r");
+    exited(&mut t, 0);
+    // B, made while passwd waited, is in the store passwd wrote.
+    let out = env
+        .cmd()
+        .env("APPCTL_PASSPHRASE", "a new passphrase")
+        .args(["--json", "app", "list"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("\"B\""),
+        "{out:?}"
+    );
+}
