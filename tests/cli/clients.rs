@@ -9,29 +9,6 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::Write;
 
-/// The interpreter to run the signer with: `$APPCTL_TEST_PYTHON` (which
-/// `.ci/run` sets to its virtual environment's), else `python3` when it
-/// has requests-oauthlib. None, with a note, where neither does; under CI
-/// that is a failure.
-fn python_with_requests_oauthlib() -> Option<String> {
-    let python = std::env::var("APPCTL_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-    let ok = std::process::Command::new(&python)
-        .args(["-c", "import requests_oauthlib"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some(python);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "requests-oauthlib is missing: .ci/run installs it (tests/clients/requirements.txt)"
-    );
-    eprintln!(
-        "skipped: no python with requests-oauthlib (pip install -r tests/clients/requirements.txt)"
-    );
-    None
-}
-
 /// Signs `cases` with requests-oauthlib: the raw request of each, by name.
 fn sign(python: &str, cases: &[Value]) -> BTreeMap<String, Vec<u8>> {
     let script = concat!(
@@ -97,7 +74,7 @@ fn case(name: &str, c: &Creds, user: bool, placement: &str, method: &str, url: &
 
 #[test]
 fn requests_oauthlib_signs_what_keys_verify_accepts_and_each_failure_has_its_reason() {
-    let Some(python) = python_with_requests_oauthlib() else {
+    let Some(python) = crate::util::python_with("requests_oauthlib") else {
         return;
     };
     let env = Env::new();

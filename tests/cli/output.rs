@@ -344,29 +344,6 @@ fn piped_listings_are_tab_separated_rows_under_a_header() {
     );
 }
 
-/// The interpreter of a Python that has python-dotenv: `APPCTL_TEST_PYTHON`
-/// (which `.ci/run` sets to its virtual environment's), else `python3`
-/// when it has the library. None, with a note, where neither does; under
-/// CI that is a failure.
-fn python_with_dotenv() -> Option<String> {
-    let python = std::env::var("APPCTL_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-    let ok = std::process::Command::new(&python)
-        .args(["-c", "import dotenv"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some(python);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "python-dotenv is missing: .ci/run installs it (tests/clients/requirements.txt)"
-    );
-    eprintln!(
-        "skipped: no python with python-dotenv (pip install -r tests/clients/requirements.txt)"
-    );
-    None
-}
-
 /// Runs `cmd`, asserts it succeeded, returns its stdout.
 fn stdout_of(cmd: &mut std::process::Command) -> Vec<u8> {
     let out = cmd.output().unwrap();
@@ -447,7 +424,7 @@ fn env_prefix_puts_several_apps_in_one_env_file_that_bash_and_dotenv_read_alike(
     assert_eq!(sourced, written);
 
     // python-dotenv reads the same values.
-    let Some(python) = python_with_dotenv() else {
+    let Some(python) = crate::util::python_with("dotenv") else {
         return;
     };
     let out = stdout_of(

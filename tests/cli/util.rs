@@ -197,3 +197,25 @@ impl Env {
         succeeded(&out);
     }
 }
+
+/// The interpreter of a Python that can import `module` (a library pinned
+/// in tests/clients/requirements.txt): `$APPCTL_TEST_PYTHON`, which
+/// `.ci/run` sets to its virtual environment's, else `python3` when it has
+/// the library. None, with a note, where neither does; under CI that is a
+/// failure.
+pub fn python_with(module: &str) -> Option<String> {
+    let python = std::env::var("APPCTL_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let ok = std::process::Command::new(&python)
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        return Some(python);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the Python module {module} is missing: .ci/run installs it (tests/clients/requirements.txt)"
+    );
+    eprintln!("skipped: no python with {module} (pip install -r tests/clients/requirements.txt)");
+    None
+}
