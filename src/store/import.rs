@@ -112,10 +112,7 @@ impl Store {
         if active {
             detail.push_str("; replaced the active one");
         }
-        if !invalidated.is_empty() {
-            let names: Vec<&str> = invalidated.iter().map(|k| k.as_str()).collect();
-            detail.push_str(&format!("; invalidated {}", names.join(", ")));
-        }
+        super::credentials::note_invalidated(&mut detail, &invalidated);
         self.record(
             "keys.import",
             "credential",

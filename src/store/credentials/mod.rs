@@ -447,10 +447,7 @@ impl Store {
         let mut s = self.issue_credential_for(app, kind, who, true)?;
         s.invalidated = invalidated;
         let mut detail = format!("{kind}{}", who.of);
-        if !s.invalidated.is_empty() {
-            let names: Vec<&str> = s.invalidated.iter().map(|k| k.as_str()).collect();
-            detail.push_str(&format!("; invalidated {}", names.join(", ")));
-        }
+        note_invalidated(&mut detail, &s.invalidated);
         self.record(
             "keys.regenerate",
             "credential",
@@ -493,10 +490,7 @@ impl Store {
             params![app.id, kind.as_str(), now(), who.user_id as i64],
         )?;
         let mut detail = format!("{kind}{}", who.of);
-        if !invalidated.is_empty() {
-            let names: Vec<&str> = invalidated.iter().map(|k| k.as_str()).collect();
-            detail.push_str(&format!("; invalidated {}", names.join(", ")));
-        }
+        note_invalidated(&mut detail, &invalidated);
         self.record(
             "keys.revoke",
             "credential",
@@ -537,6 +531,14 @@ impl Store {
             }
             None => false,
         })
+    }
+}
+
+/// Adds to an event's detail which other credentials a change invalidated.
+pub(super) fn note_invalidated(detail: &mut String, invalidated: &[CredentialKind]) {
+    if !invalidated.is_empty() {
+        let names: Vec<&str> = invalidated.iter().map(|k| k.as_str()).collect();
+        detail.push_str(&format!("; invalidated {}", names.join(", ")));
     }
 }
 
