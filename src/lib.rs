@@ -17,4 +17,5 @@ pub mod crypto;
 pub mod error;
 pub mod model;
 pub mod oauth;
+pub mod serve;
 pub mod store;

@@ -166,6 +166,20 @@ Examples:
   appctl backup ./backup.appctl
   appctl backup \"$HOME/backups/appctl-$(date +%F).appctl\"")]
     Backup(BackupArgs),
+    /// Serve the platform's sign-in, token and identity endpoints on loopback, from the store
+    ///
+    /// Unlocks the store once and holds its key until stopped (Ctrl-C or
+    /// SIGTERM: requests in flight get up to 5 s, then exit 0). The first
+    /// line on stdout is the base URL; each request is one line on stderr
+    /// (method, path without query, status, app, user, milliseconds). Each
+    /// request sees the store as the last command left it; if `passwd`
+    /// gives the store a new data key, the server stops with exit 5.
+    #[command(after_help = "\
+Examples:
+  appctl serve
+  appctl serve --listen 127.0.0.1:8080
+  appctl serve --listen 0.0.0.0:8080 --allow-remote")]
+    Serve(ServeArgs),
     /// Show the store's path, owner, contents and this shell's session; never asks for the passphrase
     #[command(after_help = "\
 Examples:
@@ -260,6 +274,17 @@ Examples:
         #[command(flatten)]
         secrets: SecretOutput,
     },
+}
+
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address and port to listen on (port 0 picks a free one)
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:0")]
+    pub listen: std::net::SocketAddr,
+    /// Allow an address other machines can reach
+    #[arg(long)]
+    pub allow_remote: bool,
 }
 
 /// Arguments of `backup`.

@@ -13,6 +13,7 @@ mod output;
 mod passphrase;
 mod project;
 mod render;
+mod serve;
 mod status;
 mod store_cmds;
 mod tty;
@@ -319,6 +320,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::RecoveryKey(c) => access::recovery_key(&ctx, c),
         Command::Check => store_cmds::check(&ctx),
         Command::Backup(a) => store_cmds::backup(&ctx, a),
+        Command::Serve(a) => serve::run(&ctx, &a),
         Command::Status => status::status(&ctx),
         Command::Completion(_) => unreachable!("handled above"),
     }

@@ -248,6 +248,31 @@ fn parsed<T, E>(
     })
 }
 
+/// What a cheap check of whether the store file changed compares: its
+/// device, inode, length and modification time. Every write replaces the
+/// file by a rename, so a completed write always gives a new inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime_ns: i128,
+}
+
+impl Stamp {
+    /// The stamp of the file at `path` now (one `stat`, no read).
+    pub fn of(path: &Path) -> Result<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).map_err(|e| Error::io("read", path, &e))?;
+        Ok(Stamp {
+            dev: m.dev(),
+            ino: m.ino(),
+            len: m.len(),
+            mtime_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
+        })
+    }
+}
+
 /// The current time in Unix seconds.
 pub fn now() -> i64 {
     std::time::SystemTime::now()
@@ -417,8 +442,21 @@ impl Store {
         if self.lock.is_some() {
             return Ok(self);
         }
+        let lock = Lock::acquire(&self.path, lock_timeout)?;
+        self.read_again(Some(lock))
+    }
+
+    /// The store read again as it is now, with the data key already held
+    /// (no key is derived) and no lock taken: what a long-running reader
+    /// such as `serve` does when [`Stamp`] says the file changed. A store
+    /// that got a new data key meanwhile cannot be read with the old one:
+    /// exit 5.
+    pub fn reread(&self) -> Result<Store> {
+        self.read_again(None)
+    }
+
+    fn read_again(&self, lock: Option<Lock>) -> Result<Store> {
         let path = self.path.clone();
-        let lock = Lock::acquire(&path, lock_timeout)?;
         let file = file::StoreFile::open(&path)?;
         let first = file.read_prefix(&path, envelope::MAX_HEADER_LEN)?;
         let (header, header_len) = decode(&path, &first)?;
@@ -459,7 +497,7 @@ impl Store {
         } else {
             None
         };
-        let mut store = Self::load(&path, conn, header, self.data_key.clone(), Some(lock))?;
+        let mut store = Self::load(&path, conn, header, self.data_key.clone(), lock)?;
         store.passphrase_key = passphrase_key;
         Ok(store)
     }

@@ -17,6 +17,7 @@ mod performance;
 mod projects;
 mod pty;
 mod rotation;
+mod serve;
 mod status;
 mod store_file;
 mod terminal;

@@ -1,0 +1,19 @@
+//! `appctl serve`: unlocks the store once and runs the server
+//! (`crate::serve`), printing its base URL as the first line on stdout.
+
+use super::Ctx;
+use super::args::ServeArgs;
+use super::output;
+use crate::error::Result;
+use crate::serve::{self, Config};
+
+pub(super) fn run(ctx: &Ctx, a: &ServeArgs) -> Result<()> {
+    let cfg = Config {
+        listen: a.listen,
+        allow_remote: a.allow_remote,
+    };
+    // Refused before the passphrase is asked for.
+    serve::check_listen(&cfg)?;
+    let store = ctx.open_read()?;
+    serve::run(store, &cfg, |url| output::stdout(&format!("{url}\n")))
+}

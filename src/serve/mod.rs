@@ -1,0 +1,197 @@
+//! `appctl serve`: the platform's auth endpoints over HTTP on loopback,
+//! answered from the store. A small blocking server: one thread per
+//! connection, at most [`MAX_CONNECTIONS`] at once, every limit of
+//! [`http`] held per request. It calls `src/oauth/` and `src/store/`,
+//! never the CLI.
+//!
+//! The store is opened once (the CLI unlocks it) and its data key held
+//! until the server stops. Before each request a `stat` of the file tells
+//! whether any command wrote it since ([`crate::store::Stamp`]); if so it
+//! is read again with the held key. If it cannot be, because `passwd` gave
+//! it a new data key, the server stops with exit 5.
+
+pub mod http;
+mod routes;
+mod state;
+
+use crate::error::{Error, Kind, Result};
+use crate::oauth::Scheme;
+use crate::store::Store;
+use http::{ReadError, Response};
+use state::Shared;
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// At most this many connections are served at once; one more gets 503.
+pub const MAX_CONNECTIONS: usize = 128;
+/// How long a stop waits for requests in flight.
+pub const STOP_GRACE: Duration = Duration::from_secs(5);
+/// How long a kept-alive connection may wait for its next request.
+const IDLE_MAX: Duration = Duration::from_secs(10);
+/// How often an idle connection looks whether the server is stopping.
+const IDLE_SLICE: Duration = Duration::from_millis(200);
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The address to listen on; port 0 picks a free one.
+    pub listen: SocketAddr,
+    /// Whether a non-loopback address is allowed.
+    pub allow_remote: bool,
+}
+
+/// The base URL a client uses for `addr`.
+pub fn base_url(addr: SocketAddr) -> String {
+    format!("http://{addr}")
+}
+
+/// Refuses a non-loopback address unless allowed (exit 9).
+pub fn check_listen(cfg: &Config) -> Result<()> {
+    if !cfg.listen.ip().is_loopback() && !cfg.allow_remote {
+        return Err(Error::invalid(format!(
+            "{} is not a loopback address: other machines could reach the server",
+            cfg.listen.ip()
+        ))
+        .with_hint("listen on 127.0.0.1 or ::1, or pass --allow-remote if that is intended"));
+    }
+    Ok(())
+}
+
+/// Serves until SIGINT or SIGTERM (then `Ok`) or until the store can no
+/// longer be read with the key held (exit 5). `ready` gets the base URL
+/// once the server listens.
+pub fn run(store: Store, cfg: &Config, ready: impl FnOnce(&str) -> Result<()>) -> Result<()> {
+    check_listen(cfg)?;
+    let listener = TcpListener::bind(cfg.listen).map_err(|e| {
+        Error::new(
+            Kind::Io,
+            format!("cannot listen on {}: {}", cfg.listen, e.kind()),
+        )
+        .with_hint("choose another address or port with --listen (port 0 picks a free one)")
+    })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::internal(format!("no local address: {e}")))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))
+            .map_err(|e| Error::internal(format!("cannot handle signals: {e}")))?;
+    }
+    let shared = Arc::new(Shared::new(store, Arc::clone(&stop)));
+    ready(&base_url(addr))?;
+    // A blocking accept is woken for a stop by a connection to itself.
+    {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
+        });
+    }
+    let active = Arc::new(AtomicUsize::new(0));
+    for conn in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(mut conn) = conn else {
+            continue;
+        };
+        if active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            active.fetch_sub(1, Ordering::SeqCst);
+            let resp = Response::text(503, "too many connections\n");
+            let _ = conn.set_write_timeout(Some(Duration::from_secs(1)));
+            let _ = http::write_response(&mut conn, &resp, false, false);
+            continue;
+        }
+        let shared = Arc::clone(&shared);
+        let active = Arc::clone(&active);
+        std::thread::spawn(move || {
+            serve_connection(conn, &shared);
+            active.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+    drop(listener);
+    let until = Instant::now() + STOP_GRACE;
+    while active.load(Ordering::SeqCst) > 0 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    match shared.fatal() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// One access-log line: never a query, a header or a body value.
+fn log(method: &str, path: &str, status: u16, who: &routes::Who, started: Instant) {
+    let id = |v: Option<String>| v.unwrap_or_else(|| "-".into());
+    let line = format!(
+        "{method} {path} {status} app={} user={} {}ms\n",
+        id(who.app.map(|a| a.to_string())),
+        id(who.user.map(|u| u.to_string())),
+        started.elapsed().as_millis()
+    );
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+fn serve_connection(mut conn: TcpStream, shared: &Shared) {
+    let _ = conn.set_nodelay(true);
+    let _ = conn.set_write_timeout(Some(Duration::from_secs(10)));
+    let mut buf = http::Buffer::default();
+    let mut idle = Duration::ZERO;
+    loop {
+        if shared.stopping() && buf.is_empty() {
+            return;
+        }
+        let started = Instant::now();
+        match http::read_request(&mut conn, &mut buf, Scheme::Http, IDLE_SLICE) {
+            Ok((req, keep_alive)) => {
+                idle = Duration::ZERO;
+                let (resp, who) = routes::handle(shared, &req);
+                let keep_alive = keep_alive && !shared.stopping();
+                let head_only = req.method == "HEAD";
+                let sent = http::write_response(&mut conn, &resp, keep_alive, head_only);
+                log(&req.method, &req.path, resp.status, &who, started);
+                if sent.is_err() || !keep_alive {
+                    return;
+                }
+            }
+            Err(ReadError::Idle) => {
+                idle += IDLE_SLICE;
+                if idle >= IDLE_MAX {
+                    return;
+                }
+            }
+            Err(ReadError::Closed | ReadError::Gone) => return,
+            Err(ReadError::Refuse(status, why)) => {
+                let resp = Response::text(status, &format!("{why}\n"));
+                let _ = http::write_response(&mut conn, &resp, false, false);
+                log("-", "-", status, &routes::Who::default(), started);
+                let _ = conn.shutdown(std::net::Shutdown::Write);
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_without_allow_remote() {
+        let cfg = |a: &str, allow_remote| Config {
+            listen: a.parse().unwrap(),
+            allow_remote,
+        };
+        assert!(check_listen(&cfg("127.0.0.1:0", false)).is_ok());
+        assert!(check_listen(&cfg("[::1]:0", false)).is_ok());
+        let e = check_listen(&cfg("0.0.0.0:0", false)).unwrap_err();
+        assert_eq!(e.kind(), Kind::Invalid);
+        assert!(check_listen(&cfg("0.0.0.0:0", true)).is_ok());
+        assert_eq!(base_url("[::1]:8080".parse().unwrap()), "http://[::1]:8080");
+    }
+}
