@@ -10,7 +10,12 @@
 //! is read again with the held key. If it cannot be, because `passwd` gave
 //! it a new data key, the server stops with exit 5.
 
+mod app_only;
+mod auth;
+mod errors;
 pub mod http;
+mod identity;
+pub mod nonces;
 mod routes;
 mod state;
 

@@ -1,7 +1,10 @@
 //! Which handler answers a request, and the platform's body for a path
 //! it does not have. Endpoint groups get one module each.
 
+use super::app_only;
+use super::errors;
 use super::http::Response;
+use super::identity::{self, Endpoint};
 use super::state::Shared;
 use crate::oauth::HttpRequest;
 
@@ -35,15 +38,30 @@ pub fn not_found(path: &str) -> Response {
     )
 }
 
-/// Answers one request.
+/// Answers one request. A store that cannot be read gets 503.
 pub fn handle(shared: &Shared, req: &HttpRequest) -> (Response, Who) {
-    // Every request sees the latest store; one that cannot be read is 503.
-    if let Err(e) = shared.with_store(|_| Ok(())) {
-        let _ = e;
-        return (
-            Response::text(503, "the store cannot be read\n"),
-            Who::default(),
-        );
-    }
-    (not_found(&req.path), Who::default())
+    let now = crate::store::now();
+    let m = req.method.as_str();
+    let post = m == "POST";
+    let get = m == "GET" || m == "HEAD";
+    let answered = match req.path.as_str() {
+        "/oauth2/token" if post => app_only::token(shared, req, now),
+        "/oauth2/invalidate_token" if post => app_only::invalidate(shared, req, now),
+        "/1.1/account/verify_credentials.json" if get => {
+            identity::get(shared, req, Endpoint::VerifyCredentials, now)
+        }
+        "/2/users/me" if get => identity::get(shared, req, Endpoint::UsersMe, now),
+        "/oauth2/token"
+        | "/oauth2/invalidate_token"
+        | "/1.1/account/verify_credentials.json"
+        | "/2/users/me" => Ok((Response::text(405, "method not allowed\n"), Who::default())),
+        path => {
+            // Even a 404 sees the latest store, so that a rotation stops
+            // the server at its next request of any kind.
+            shared
+                .with_store(|_| Ok(()))
+                .map(|()| (not_found(path), Who::default()))
+        }
+    };
+    answered.unwrap_or_else(|_| (errors::unavailable(), Who::default()))
 }

@@ -1,6 +1,7 @@
 //! What the server's threads share: the store as of the last completed
 //! write, the stop flag, and the error that stopped it.
 
+use super::nonces::{Nonces, Seen};
 use crate::error::{Error, Kind, Result};
 use crate::store::{Stamp, Store};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,6 +17,7 @@ pub struct Shared {
     current: Mutex<Current>,
     stop: Arc<AtomicBool>,
     fatal: Mutex<Option<Error>>,
+    nonces: Mutex<Nonces>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -29,7 +31,13 @@ impl Shared {
             current: Mutex::new(Current { store, stamp }),
             stop,
             fatal: Mutex::new(None),
+            nonces: Mutex::new(Nonces::default()),
         }
+    }
+
+    /// Remembers a signed request's nonce; see [`Nonces::check`].
+    pub fn nonce(&self, consumer_key: &[u8], timestamp: &[u8], nonce: &[u8], now: i64) -> Seen {
+        lock(&self.nonces).check(consumer_key, timestamp, nonce, now)
     }
 
     /// Whether the server is stopping.
@@ -47,32 +55,59 @@ impl Shared {
         self.stop.store(true, Ordering::SeqCst);
     }
 
+    /// Reads the store again if any command wrote it since (one `stat`);
+    /// a store with a new data key stops the server.
+    fn refresh(&self, cur: &mut Current) -> Result<()> {
+        let now = Stamp::of(cur.store.path())?;
+        if cur.stamp == Some(now) {
+            return Ok(());
+        }
+        match cur.store.reread() {
+            Ok(store) => {
+                cur.store = store;
+                cur.stamp = Some(now);
+                Ok(())
+            }
+            Err(e) if e.kind() == Kind::Auth => {
+                let e = Error::new(
+                    Kind::Auth,
+                    format!(
+                        "store {} got a new data key (passwd or recover) while the server ran",
+                        cur.store.path().display()
+                    ),
+                )
+                .with_hint("start `appctl serve` again, unlocking with the new passphrase");
+                self.stop_with(e.clone());
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// Runs `f` on the store as of the last completed write: one `stat`,
     /// and a read with the held key only when the file changed.
     pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
         let mut cur = lock(&self.current);
-        let now = Stamp::of(cur.store.path())?;
-        if cur.stamp != Some(now) {
-            match cur.store.reread() {
-                Ok(store) => {
-                    cur.store = store;
-                    cur.stamp = Some(now);
-                }
-                Err(e) if e.kind() == Kind::Auth => {
-                    let e = Error::new(
-                        Kind::Auth,
-                        format!(
-                            "store {} got a new data key (passwd or recover) while the server ran",
-                            cur.store.path().display()
-                        ),
-                    )
-                    .with_hint("start `appctl serve` again, unlocking with the new passphrase");
-                    self.stop_with(e.clone());
-                    return Err(e);
-                }
-                Err(e) => return Err(e),
-            }
-        }
+        self.refresh(&mut cur)?;
         f(&cur.store)
     }
+
+    /// Runs `f` on the store under the writers' lock, read as it is now
+    /// with the held key, and saves it with the CLI's atomic write. `f`
+    /// looks up what it changes again, since another command may have
+    /// changed it.
+    pub fn write<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let mut cur = lock(&self.current);
+        self.refresh(&mut cur)?;
+        let mut w = cur.store.reread()?.relock(WRITE_LOCK_TIMEOUT)?;
+        let out = f(&w)?;
+        w.save()?;
+        drop(w);
+        // The next request reads what was just written.
+        cur.stamp = None;
+        Ok(out)
+    }
 }
+
+/// How long a write waits for another command's lock.
+const WRITE_LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);

@@ -238,3 +238,252 @@ fn a_new_data_key_stops_it_with_exit_5() {
         s.log()
     );
 }
+
+/// An app's consumer pair and one access token.
+pub struct Creds {
+    pub key: String,
+    pub secret: String,
+    pub token: String,
+    pub token_secret: String,
+}
+
+/// The app `name` made with `extra` settings, with an access token for
+/// `user` (the owner when `None`).
+pub fn app_with_token(env: &Env, name: &str, extra: &[&str], user: Option<&str>) -> Creds {
+    let mut args = vec!["app", "create", name];
+    args.extend_from_slice(extra);
+    let app = env.json(&args);
+    let mut args = vec!["keys", "create", name, "access"];
+    if let Some(u) = user {
+        args.extend_from_slice(&["--user", u]);
+    }
+    let tok = env.json(&args);
+    let s = |v: &serde_json::Value, k: &str| v["secrets"][k].as_str().unwrap().to_string();
+    Creds {
+        key: s(&app, "api_key"),
+        secret: s(&app, "api_secret"),
+        token: s(&tok, "access_token"),
+        token_secret: s(&tok, "access_token_secret"),
+    }
+}
+
+/// `Authorization: OAuth …` for a GET of `path` (no query) at `s`,
+/// signed with appctl's own HMAC-SHA1, with a fresh nonce.
+pub fn oauth_header(s: &Server, path: &str, c: &Creds) -> String {
+    use appctl::oauth::encode::encode;
+    use appctl::oauth::signature::{Param, Source, base_string, sign};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nonce = format!(
+        "n{}x{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    let ts = appctl::store::now().to_string();
+    let pairs = [
+        ("oauth_consumer_key", c.key.as_str()),
+        ("oauth_nonce", &nonce),
+        ("oauth_signature_method", "HMAC-SHA1"),
+        ("oauth_timestamp", &ts),
+        ("oauth_token", &c.token),
+        ("oauth_version", "1.0"),
+    ];
+    let params: Vec<Param> = pairs
+        .iter()
+        .map(|(n, v)| Param {
+            name: n.as_bytes().to_vec(),
+            value: v.as_bytes().to_vec(),
+            source: Source::Header,
+        })
+        .collect();
+    let base = base_string("GET", &format!("{}{path}", s.url), &params);
+    let sig = sign(&base, &c.secret, &c.token_secret);
+    let mut h = String::from("Authorization: OAuth ");
+    for (n, v) in pairs {
+        h.push_str(&format!("{n}=\"{}\", ", encode(v.as_bytes())));
+    }
+    h.push_str(&format!("oauth_signature=\"{}\"", encode(sig.as_bytes())));
+    h
+}
+
+fn basic(c: &Creds) -> String {
+    use base64::Engine as _;
+    let v = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", c.key, c.secret));
+    format!("Authorization: Basic {v}")
+}
+
+const FORM: &str = "Content-Type: application/x-www-form-urlencoded;charset=UTF-8";
+
+fn json_body(resp: &str) -> serde_json::Value {
+    serde_json::from_str(body(resp)).unwrap_or_else(|_| panic!("not JSON: {resp}"))
+}
+
+/// The v1.1 error code of a response.
+fn code(resp: &str) -> i64 {
+    json_body(resp)["errors"][0]["code"].as_i64().unwrap_or(0)
+}
+
+#[test]
+fn requests_oauthlib_gets_a_bearer_token_and_calls_both_identity_endpoints() {
+    let Some(python) = crate::util::python_with("requests_oauthlib") else {
+        return;
+    };
+    let env = Env::new();
+    env.ok(&[
+        "users",
+        "add",
+        "bob",
+        "--name",
+        "Bob B",
+        "--email",
+        "bob@example.com",
+    ]);
+    let c = app_with_token(
+        &env,
+        "client",
+        &[
+            "--terms-url",
+            "https://example.com/terms",
+            "--privacy-url",
+            "https://example.com/privacy",
+            "--request-email",
+            "on",
+            "--permissions",
+            "read-write",
+        ],
+        Some("bob"),
+    );
+    let s = Server::start(&env, &[]);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/serve_client.py");
+    let mut child = std::process::Command::new(python)
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let spec = serde_json::json!({
+        "base": s.url, "key": c.key, "secret": c.secret,
+        "token": c.token, "token_secret": c.token_secret,
+    });
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(spec.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        s.log()
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["bearer_type"], "bearer");
+    assert_eq!(v["bearer_same"], true);
+    assert_eq!(v["bearer_me"]["status"], 403);
+    assert_eq!(
+        v["bearer_me"]["body"]["title"],
+        "Unsupported Authentication"
+    );
+    assert_eq!(v["bearer_v1"]["status"], 403);
+    assert_eq!(v["bearer_v1"]["body"]["errors"][0]["code"], 220);
+    assert_eq!(v["invalidate"]["status"], 200);
+    assert_eq!(v["invalidated_v1"]["status"], 401);
+    assert_eq!(v["invalidated_v1"]["body"]["errors"][0]["code"], 89);
+    assert_eq!(v["bearer_new"], true);
+    assert_eq!(v["bad_secret"]["status"], 403);
+    assert_eq!(v["bad_secret"]["body"]["errors"][0]["code"], 99);
+    assert_eq!(v["v1"]["status"], 200, "{v}");
+    assert_eq!(v["v1"]["level"], "read-write");
+    assert_eq!(v["v1"]["body"]["screen_name"], "bob");
+    assert_eq!(v["v1"]["body"]["name"], "Bob B");
+    assert_eq!(v["v1"]["body"]["email"], "bob@example.com");
+    assert_eq!(v["me"]["status"], 200);
+    assert_eq!(v["me"]["level"], "read-write");
+    assert_eq!(v["me"]["body"]["data"]["username"], "bob");
+    assert_eq!(v["once"]["status"], 200);
+    assert_eq!(v["replayed"]["status"], 401);
+    assert_eq!(v["replayed"]["body"]["errors"][0]["code"], 32);
+    // Bearer tokens made and invalidated are events; no secret is logged.
+    let log = env.ok(&["log"]);
+    assert!(
+        log.contains("keys.create") && log.contains("keys.revoke"),
+        "{log}"
+    );
+    let access_log = s.log();
+    assert!(
+        access_log.contains("POST /oauth2/token 200 app="),
+        "{access_log}"
+    );
+    for secret in [&c.secret, &c.token, &c.token_secret] {
+        assert!(!access_log.contains(secret.as_str()));
+    }
+}
+
+#[test]
+fn settings_changed_by_the_cli_take_effect_on_the_next_request() {
+    let env = Env::new();
+    env.ok(&["users", "add", "carol"]);
+    let c = app_with_token(&env, "levels", &["--permissions", "read"], None);
+    let s = Server::start(&env, &[]);
+    let path = "/1.1/account/verify_credentials.json";
+    let v1 = |c: &Creds| s.get("GET", path, &[&oauth_header(&s, path, c)], "");
+    let (st, resp) = v1(&c);
+    assert_eq!(st, 200, "{resp}");
+    assert!(resp.contains("x-access-level: read\r\n"), "{resp}");
+    assert!(!json_body(&resp).as_object().unwrap().contains_key("email"));
+    // A token made before a permission change keeps its level.
+    env.ok(&["app", "update", "levels", "--permissions", "read-write-dm"]);
+    let (_, resp) = v1(&c);
+    assert!(resp.contains("x-access-level: read\r\n"), "{resp}");
+    // A bearer token, then a new consumer pair: the old Basic is refused.
+    let (st, resp) = s.get(
+        "POST",
+        "/oauth2/token",
+        &[&basic(&c), FORM],
+        "grant_type=client_credentials",
+    );
+    assert_eq!(st, 200, "{resp}");
+    let (st, resp) = s.get(
+        "POST",
+        "/oauth2/token",
+        &[&basic(&c), FORM],
+        "grant_type=password",
+    );
+    assert_eq!((st, code(&resp)), (403, 99));
+    env.ok(&["keys", "regenerate", "levels", "consumer"]);
+    let (st, resp) = s.get(
+        "POST",
+        "/oauth2/token",
+        &[&basic(&c), FORM],
+        "grant_type=client_credentials",
+    );
+    assert_eq!((st, code(&resp)), (403, 99), "{resp}");
+    let (st, resp) = v1(&c);
+    assert_eq!((st, code(&resp)), (401, 32), "{resp}");
+    // A suspended app.
+    let d = app_with_token(&env, "other", &[], Some("carol"));
+    assert_eq!(v1(&d).0, 200);
+    env.ok(&["app", "suspend", "other", "--reason", "test"]);
+    let (st, resp) = v1(&d);
+    assert_eq!((st, code(&resp)), (401, 416), "{resp}");
+    env.ok(&["app", "reinstate", "other"]);
+    assert_eq!(v1(&d).0, 200);
+    // A removed user: its tokens are refused.
+    env.ok(&["--yes", "users", "remove", "carol"]);
+    let (st, resp) = v1(&d);
+    assert_eq!((st, code(&resp)), (401, 89), "{resp}");
+    // No credentials, and a bearer token on /2/users/me.
+    let (st, resp) = s.get("GET", path, &[], "");
+    assert_eq!((st, code(&resp)), (400, 215), "{resp}");
+    let (st, resp) = s.get(
+        "GET",
+        "/2/users/me",
+        &["Authorization: Bearer AAAAnope"],
+        "",
+    );
+    assert_eq!(st, 401, "{resp}");
+    assert!(resp.contains("application/problem+json"), "{resp}");
+}

@@ -9,6 +9,7 @@ use crate::model::{
     App, CredentialKind, CredentialMeta, CredentialState, Permissions, Status, UserRef,
 };
 use rusqlite::{OptionalExtension, params};
+use zeroize::Zeroizing;
 
 /// The secret values made by one command, to be printed once after the
 /// store has been saved, and what else stopped working.
@@ -380,6 +381,22 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The app's active bearer token as issued, if it has one.
+    pub fn active_bearer(&self, app_id: i64) -> Result<Option<Secret>> {
+        let kept: Option<Zeroizing<String>> = self
+            .conn()
+            .query_row(
+                "SELECT key_value FROM credentials
+                 WHERE app_id = ?1 AND kind = 'bearer' AND state = 'active' AND user_id = 0",
+                params![app_id],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten()
+            .map(Zeroizing::new);
+        Ok(kept.map(|k| Secret::new(format!("{}{}", token::BEARER_PREFIX, k.as_str()))))
     }
 
     /// `keys create`: makes a credential of `kind` where none is active.

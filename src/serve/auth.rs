@@ -1,0 +1,71 @@
+//! How an endpoint checks a request: `oauth::verify` over the store, then
+//! the server's own memory of nonces. Shared by every endpoint group.
+
+use super::errors::Refusal;
+use super::nonces::Seen;
+use super::routes::Who;
+use super::state::Shared;
+use crate::error::Result;
+use crate::oauth::signature::{self, Param};
+use crate::oauth::{AuthScheme, HttpRequest, Outcome, verify};
+use crate::store::Store;
+
+fn param<'a>(params: &'a [Param], name: &str) -> &'a [u8] {
+    params
+        .iter()
+        .find(|p| p.name == name.as_bytes())
+        .map_or(&b""[..], |p| &p.value[..])
+}
+
+/// Whom an outcome names, for the access log.
+pub fn who(o: &Outcome) -> Who {
+    Who {
+        app: o.app.as_ref().map(|(id, _)| *id),
+        user: o.user.as_ref().map(|u| u.id),
+    }
+}
+
+/// The verdict on `req`, with a replayed OAuth 1.0a nonce refused. The
+/// outer error is the store's; the inner one a refusal for the client.
+pub fn check(
+    shared: &Shared,
+    store: &Store,
+    req: &HttpRequest,
+    now: i64,
+) -> Result<std::result::Result<Outcome, (Refusal, Who)>> {
+    let o = verify(req, store, now)?;
+    if let Some(r) = o.reason {
+        return Ok(Err((Refusal::Verdict(r), who(&o))));
+    }
+    if o.scheme == Some(AuthScheme::OAuth1) {
+        // verify accepted these parameters, so they parse.
+        let params = signature::collect(req).unwrap_or_default();
+        let seen = shared.nonce(
+            param(&params, "oauth_consumer_key"),
+            param(&params, "oauth_timestamp"),
+            param(&params, "oauth_nonce"),
+            now,
+        );
+        match seen {
+            Seen::New => {}
+            Seen::Replayed => return Ok(Err((Refusal::ReplayedNonce, who(&o)))),
+            Seen::Full => return Ok(Err((Refusal::Busy, who(&o)))),
+        }
+    }
+    Ok(Ok(o))
+}
+
+/// The form parameters of a query or body (`None` when malformed).
+pub fn form(bytes: &[u8]) -> Option<Vec<(Vec<u8>, Vec<u8>)>> {
+    signature::form_params(bytes, signature::Source::Body, "form")
+        .ok()
+        .map(|ps| ps.into_iter().map(|p| (p.name, p.value)).collect())
+}
+
+/// The one value of `name` in `params`.
+pub fn value<'a>(params: &'a [(Vec<u8>, Vec<u8>)], name: &str) -> Option<&'a [u8]> {
+    params
+        .iter()
+        .find(|(n, _)| n == name.as_bytes())
+        .map(|(_, v)| &v[..])
+}
