@@ -178,7 +178,7 @@ Examples:
 Examples:
   appctl serve
   appctl serve --listen 127.0.0.1:8080
-  appctl serve --listen 0.0.0.0:8080 --allow-remote")]
+  appctl serve --approve-as alice_test")]
     Serve(ServeArgs),
     /// Show the store's path, owner, contents and this shell's session; never asks for the passphrase
     #[command(after_help = "\
@@ -285,6 +285,9 @@ pub struct ServeArgs {
     /// Allow an address other machines can reach
     #[arg(long)]
     pub allow_remote: bool,
+    /// Approve every request token at once as USER (handle or ID), without showing the page
+    #[arg(long, value_name = "USER")]
+    pub approve_as: Option<String>,
 }
 
 /// Arguments of `backup`.

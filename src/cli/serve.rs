@@ -11,9 +11,13 @@ pub(super) fn run(ctx: &Ctx, a: &ServeArgs) -> Result<()> {
     let cfg = Config {
         listen: a.listen,
         allow_remote: a.allow_remote,
+        approve_as: a.approve_as.clone(),
     };
     // Refused before the passphrase is asked for.
     serve::check_listen(&cfg)?;
     let store = ctx.open_read()?;
+    if let Some(u) = &a.approve_as {
+        store.find_user(u)?;
+    }
     serve::run(store, &cfg, |url| output::stdout(&format!("{url}\n")))
 }

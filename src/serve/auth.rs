@@ -7,8 +7,7 @@ use super::routes::Who;
 use super::state::Shared;
 use crate::error::Result;
 use crate::oauth::signature::{self, Param};
-use crate::oauth::{AuthScheme, HttpRequest, Outcome, verify};
-use crate::store::Store;
+use crate::oauth::{AuthScheme, HttpRequest, Lookup, Outcome, verify};
 
 fn param<'a>(params: &'a [Param], name: &str) -> &'a [u8] {
     params
@@ -29,7 +28,7 @@ pub fn who(o: &Outcome) -> Who {
 /// outer error is the store's; the inner one a refusal for the client.
 pub fn check(
     shared: &Shared,
-    store: &Store,
+    store: &impl Lookup,
     req: &HttpRequest,
     now: i64,
 ) -> Result<std::result::Result<Outcome, (Refusal, Who)>> {

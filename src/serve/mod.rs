@@ -16,6 +16,8 @@ mod errors;
 pub mod http;
 mod identity;
 pub mod nonces;
+mod oauth1;
+mod pages;
 mod routes;
 mod state;
 
@@ -46,6 +48,8 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Whether a non-loopback address is allowed.
     pub allow_remote: bool,
+    /// `--approve-as`: approve every request token at once as this user.
+    pub approve_as: Option<String>,
 }
 
 /// The base URL a client uses for `addr`.
@@ -85,7 +89,11 @@ pub fn run(store: Store, cfg: &Config, ready: impl FnOnce(&str) -> Result<()>) -
         signal_hook::flag::register(sig, Arc::clone(&stop))
             .map_err(|e| Error::internal(format!("cannot handle signals: {e}")))?;
     }
-    let shared = Arc::new(Shared::new(store, Arc::clone(&stop)));
+    let shared = Arc::new(Shared::new(
+        store,
+        Arc::clone(&stop),
+        cfg.approve_as.clone(),
+    ));
     ready(&base_url(addr))?;
     // A blocking accept is woken for a stop by a connection to itself.
     {
@@ -191,6 +199,7 @@ mod tests {
         let cfg = |a: &str, allow_remote| Config {
             listen: a.parse().unwrap(),
             allow_remote,
+            approve_as: None,
         };
         assert!(check_listen(&cfg("127.0.0.1:0", false)).is_ok());
         assert!(check_listen(&cfg("[::1]:0", false)).is_ok());

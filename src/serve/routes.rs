@@ -5,6 +5,7 @@ use super::app_only;
 use super::errors;
 use super::http::Response;
 use super::identity::{self, Endpoint};
+use super::oauth1;
 use super::state::Shared;
 use crate::oauth::HttpRequest;
 
@@ -51,10 +52,29 @@ pub fn handle(shared: &Shared, req: &HttpRequest) -> (Response, Who) {
             identity::get(shared, req, Endpoint::VerifyCredentials, now)
         }
         "/2/users/me" if get => identity::get(shared, req, Endpoint::UsersMe, now),
+        "/oauth/request_token" if post || get => oauth1::request_token(shared, req, now),
+        "/oauth/authorize" | "/oauth/authenticate" if get => {
+            oauth1::authorize_page(shared, req, now)
+        }
+        "/oauth/authorize" | "/oauth/authenticate" if post => {
+            oauth1::authorize_submit(shared, req, now)
+        }
+        "/oauth/access_token" if post || get => oauth1::access_token(shared, req, now),
+        "/1.1/oauth/invalidate_token" | "/1.1/oauth/invalidate_token.json" if post => {
+            oauth1::invalidate(shared, req, now)
+        }
         "/oauth2/token"
         | "/oauth2/invalidate_token"
         | "/1.1/account/verify_credentials.json"
-        | "/2/users/me" => Ok((Response::text(405, "method not allowed\n"), Who::default())),
+        | "/2/users/me"
+        | "/oauth/request_token"
+        | "/oauth/authorize"
+        | "/oauth/authenticate"
+        | "/oauth/access_token"
+        | "/1.1/oauth/invalidate_token"
+        | "/1.1/oauth/invalidate_token.json" => {
+            Ok((Response::text(405, "method not allowed\n"), Who::default()))
+        }
         path => {
             // Even a 404 sees the latest store, so that a rotation stops
             // the server at its next request of any kind.

@@ -2,6 +2,7 @@
 //! write, the stop flag, and the error that stopped it.
 
 use super::nonces::{Nonces, Seen};
+use super::oauth1::Flow;
 use crate::error::{Error, Kind, Result};
 use crate::store::{Stamp, Store};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,6 +19,8 @@ pub struct Shared {
     stop: Arc<AtomicBool>,
     fatal: Mutex<Option<Error>>,
     nonces: Mutex<Nonces>,
+    flow: Mutex<Flow>,
+    approve_as: Option<String>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -25,19 +28,31 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub fn new(store: Store, stop: Arc<AtomicBool>) -> Shared {
+    pub fn new(store: Store, stop: Arc<AtomicBool>, approve_as: Option<String>) -> Shared {
         let stamp = Stamp::of(store.path()).ok();
         Shared {
             current: Mutex::new(Current { store, stamp }),
             stop,
             fatal: Mutex::new(None),
             nonces: Mutex::new(Nonces::default()),
+            flow: Mutex::new(Flow::default()),
+            approve_as,
         }
     }
 
     /// Remembers a signed request's nonce; see [`Nonces::check`].
     pub fn nonce(&self, consumer_key: &[u8], timestamp: &[u8], nonce: &[u8], now: i64) -> Seen {
         lock(&self.nonces).check(consumer_key, timestamp, nonce, now)
+    }
+
+    /// The pending request tokens of the 3-legged flow.
+    pub fn flow(&self) -> MutexGuard<'_, Flow> {
+        lock(&self.flow)
+    }
+
+    /// `--approve-as`: the user who approves every request token at once.
+    pub fn approve_as(&self) -> Option<&str> {
+        self.approve_as.as_deref()
     }
 
     /// Whether the server is stopping.

@@ -270,6 +270,19 @@ pub fn app_with_token(env: &Env, name: &str, extra: &[&str], user: Option<&str>)
 /// `Authorization: OAuth …` for a GET of `path` (no query) at `s`,
 /// signed with appctl's own HMAC-SHA1, with a fresh nonce.
 pub fn oauth_header(s: &Server, path: &str, c: &Creds) -> String {
+    signed(s, "GET", path, c, Some((&c.token, &c.token_secret)), &[])
+}
+
+/// `Authorization: OAuth …` for `method` `path`, with `token` (key and
+/// secret) if any and `extra` protocol parameters such as `oauth_callback`.
+pub fn signed(
+    s: &Server,
+    method: &str,
+    path: &str,
+    c: &Creds,
+    token: Option<(&str, &str)>,
+    extra: &[(&str, &str)],
+) -> String {
     use appctl::oauth::encode::encode;
     use appctl::oauth::signature::{Param, Source, base_string, sign};
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -280,14 +293,17 @@ pub fn oauth_header(s: &Server, path: &str, c: &Creds) -> String {
         N.fetch_add(1, Ordering::SeqCst)
     );
     let ts = appctl::store::now().to_string();
-    let pairs = [
+    let mut pairs = vec![
         ("oauth_consumer_key", c.key.as_str()),
         ("oauth_nonce", &nonce),
         ("oauth_signature_method", "HMAC-SHA1"),
         ("oauth_timestamp", &ts),
-        ("oauth_token", &c.token),
         ("oauth_version", "1.0"),
     ];
+    if let Some((t, _)) = token {
+        pairs.push(("oauth_token", t));
+    }
+    pairs.extend_from_slice(extra);
     let params: Vec<Param> = pairs
         .iter()
         .map(|(n, v)| Param {
@@ -296,8 +312,8 @@ pub fn oauth_header(s: &Server, path: &str, c: &Creds) -> String {
             source: Source::Header,
         })
         .collect();
-    let base = base_string("GET", &format!("{}{path}", s.url), &params);
-    let sig = sign(&base, &c.secret, &c.token_secret);
+    let base = base_string(method, &format!("{}{path}", s.url), &params);
+    let sig = sign(&base, &c.secret, token.map_or("", |t| t.1));
     let mut h = String::from("Authorization: OAuth ");
     for (n, v) in pairs {
         h.push_str(&format!("{n}=\"{}\", ", encode(v.as_bytes())));
@@ -486,4 +502,239 @@ fn settings_changed_by_the_cli_take_effect_on_the_next_request() {
     );
     assert_eq!(st, 401, "{resp}");
     assert!(resp.contains("application/problem+json"), "{resp}");
+}
+
+/// Runs tests/clients/serve_flow.py against `s`.
+fn flow(
+    python: &str,
+    s: &Server,
+    c: &Creds,
+    callback: &str,
+    mode: &str,
+    user: &str,
+) -> serde_json::Value {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/serve_flow.py");
+    let mut child = std::process::Command::new(python)
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let spec = serde_json::json!({
+        "base": s.url, "key": c.key, "secret": c.secret,
+        "callback": callback, "mode": mode, "user": user,
+    });
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(spec.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        s.log()
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+const CB: &str = "http://127.0.0.1:9/cb?from=app";
+
+fn flow_app(env: &Env, name: &str, extra: &[&str]) -> Creds {
+    let mut args = vec![
+        "--callback-url",
+        CB,
+        "--three-legged-oauth",
+        "on",
+        "--permissions",
+        "read-write",
+    ];
+    args.extend_from_slice(extra);
+    app_with_token(env, name, &args, None)
+}
+
+#[test]
+fn requests_oauthlib_runs_the_3_legged_flow_with_approve_as() {
+    let Some(python) = crate::util::python_with("requests_oauthlib") else {
+        return;
+    };
+    let env = Env::new();
+    let bob = env.ok(&["users", "add", "bob"]).trim().to_string();
+    let c = flow_app(&env, "signin", &[]);
+    let s = Server::start(&env, &["--approve-as", "bob"]);
+    let v = flow(&python, &s, &c, CB, "approve-as", "");
+    assert_eq!(v["confirmed"], "true");
+    assert_eq!(v["redirect_status"], 302);
+    let loc = v["location"].as_str().unwrap();
+    assert!(
+        loc.starts_with("http://127.0.0.1:9/cb?from=app&oauth_token="),
+        "{loc}"
+    );
+    assert!(loc.contains("&oauth_verifier="), "{loc}");
+    assert_eq!(v["screen_name"], "bob");
+    assert_eq!(v["user_id"].as_str(), Some(bob.as_str()));
+    assert_eq!(v["v1"]["status"], 200);
+    assert_eq!(v["v1"]["level"], "read-write");
+    assert_eq!(v["v1"]["body"]["screen_name"], "bob");
+    assert_eq!(v["me"]["body"]["data"]["username"], "bob");
+    assert_eq!(v["reuse"], "TokenRequestDenied");
+    assert_eq!(v["invalidate"], 200);
+    assert_eq!(v["after_invalidate"]["status"], 401);
+    assert_eq!(v["after_invalidate"]["body"]["errors"][0]["code"], 89);
+    let log = env.ok(&["log"]);
+    assert!(log.contains("serve.access_token"), "{log}");
+    // --approve-as names someone who exists.
+    assert_eq!(
+        env.run(&["serve", "--approve-as", "nobody"]).status.code(),
+        Some(3)
+    );
+}
+
+#[test]
+fn the_authorize_page_escapes_the_app_allows_a_picked_user_and_cancels() {
+    let Some(python) = crate::util::python_with("requests_oauthlib") else {
+        return;
+    };
+    let env = Env::new();
+    env.ok(&["users", "add", "amy"]);
+    let carl = env.ok(&["users", "add", "carl"]).trim().to_string();
+    let c = flow_app(
+        &env,
+        "evil",
+        &["--description", "<script>alert(1)</script> & <b>bold</b>"],
+    );
+    let s = Server::start(&env, &[]);
+    let v = flow(&python, &s, &c, CB, "allow", &carl);
+    assert_eq!(v["page_status"], 200);
+    let page = v["page"].as_str().unwrap();
+    assert!(
+        !page.contains("<script>") && !page.contains("<b>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &amp; &lt;b&gt;"),
+        "{page}"
+    );
+    assert!(
+        page.contains("id=\"allow\"") && page.contains("id=\"cancel\""),
+        "{page}"
+    );
+    assert!(page.contains("Authorize app"), "{page}");
+    // The owner first, and preselected.
+    let owner_at = page.find("(owner)").unwrap();
+    assert!(owner_at < page.find("@amy").unwrap(), "{page}");
+    let h = &v["page_headers"];
+    assert_eq!(h["X-Frame-Options"], "DENY");
+    assert_eq!(h["Referrer-Policy"], "no-referrer");
+    let csp = h["Content-Security-Policy"].as_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"));
+    assert!(!csp.contains("script-src"), "{csp}");
+    assert_eq!(v["redirect_status"], 302);
+    assert_eq!(v["again_status"], 400);
+    assert_eq!(v["screen_name"], "carl");
+    assert_eq!(v["v1"]["body"]["screen_name"], "carl");
+    let v = flow(&python, &s, &c, CB, "cancel", &carl);
+    let loc = v["location"].as_str().unwrap();
+    assert!(
+        loc.starts_with("http://127.0.0.1:9/cb?from=app&denied="),
+        "{loc}"
+    );
+    assert!(!loc.contains("oauth_verifier"), "{loc}");
+}
+
+/// The value of `name` in a form-encoded response body.
+fn form_value(resp: &str, name: &str) -> String {
+    url::form_urlencoded::parse(body(resp).as_bytes())
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+#[test]
+fn request_token_holds_the_apps_settings_and_oob_gives_a_pin() {
+    let env = Env::new();
+    let c = flow_app(&env, "desk", &[]);
+    let s = Server::start(&env, &[]);
+    let rt = |cb: &str| {
+        let h = signed(
+            &s,
+            "POST",
+            "/oauth/request_token",
+            &c,
+            None,
+            &[("oauth_callback", cb)],
+        );
+        s.get("POST", "/oauth/request_token", &[&h], "")
+    };
+    // Exact match only.
+    let (st, resp) = rt("http://127.0.0.1:9/cb");
+    assert_eq!((st, code(&resp)), (403, 415), "{resp}");
+    let (st, resp) = rt(CB);
+    assert_eq!(st, 200, "{resp}");
+    assert_eq!(form_value(&resp, "oauth_callback_confirmed"), "true");
+    // An unknown token, and a form without the page's anti-forgery token.
+    let (st, resp) = s.get("GET", "/oauth/authorize?oauth_token=nope", &[], "");
+    assert_eq!(st, 400);
+    assert!(resp.contains("Whoa there!"), "{resp}");
+    let tok = form_value(&resp_ok(rt(CB)), "oauth_token");
+    let forged = format!("oauth_token={tok}&authenticity_token=guess&allow=1&user=1");
+    let (st, _) = s.get("POST", "/oauth/authorize", &[FORM], &forged);
+    assert_eq!(st, 403);
+    // oob: a PIN of 7 digits on the page, which then is the verifier.
+    let resp = resp_ok(rt("oob"));
+    let (tok, secret) = (
+        form_value(&resp, "oauth_token"),
+        form_value(&resp, "oauth_token_secret"),
+    );
+    let (_, page) = s.get(
+        "GET",
+        &format!("/oauth/authorize?oauth_token={tok}"),
+        &[],
+        "",
+    );
+    let csrf = page
+        .split("name=\"authenticity_token\" value=\"")
+        .nth(1)
+        .unwrap();
+    let csrf = &csrf[..csrf.find('"').unwrap()];
+    let f = format!("oauth_token={tok}&authenticity_token={csrf}&allow=1&user=alice");
+    let (st, resp) = s.get("POST", "/oauth/authorize", &[FORM], &f);
+    assert_eq!(st, 200, "{resp}");
+    let pin = resp.split("<code id=\"oauth_pin\">").nth(1).unwrap();
+    let pin = &pin[..7];
+    assert!(pin.bytes().all(|b| b.is_ascii_digit()), "{resp}");
+    let wrong = signed(
+        &s,
+        "POST",
+        "/oauth/access_token",
+        &c,
+        Some((&tok, &secret)),
+        &[("oauth_verifier", "0000000x")],
+    );
+    let (st, resp) = s.get("POST", "/oauth/access_token", &[&wrong], "");
+    assert_eq!(st, 401);
+    assert!(resp.contains("Invalid oauth_verifier parameter"), "{resp}");
+    let h = signed(
+        &s,
+        "POST",
+        "/oauth/access_token",
+        &c,
+        Some((&tok, &secret)),
+        &[("oauth_verifier", pin)],
+    );
+    let (st, resp) = s.get("POST", "/oauth/access_token", &[&h], "");
+    assert_eq!(st, 200, "{resp}");
+    assert_eq!(form_value(&resp, "screen_name"), "alice");
+    // 3-legged OAuth off: no request tokens.
+    env.ok(&["app", "update", "desk", "--three-legged-oauth", "off"]);
+    let (st, resp) = rt(CB);
+    assert_eq!((st, code(&resp)), (403, 87), "{resp}");
+}
+
+fn resp_ok((st, resp): (u16, String)) -> String {
+    assert_eq!(st, 200, "{resp}");
+    resp
 }

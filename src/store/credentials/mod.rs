@@ -399,6 +399,36 @@ impl Store {
         Ok(kept.map(|k| Secret::new(format!("{}{}", token::BEARER_PREFIX, k.as_str()))))
     }
 
+    /// The 3-legged flow's access token for user `user_id` (the owner or a
+    /// local user), at `permissions` (the app's, or less when the request
+    /// asked for less): made new, replacing one the user had for this app.
+    pub fn issue_flow_token(
+        &self,
+        app: &App,
+        user_id: u64,
+        screen_name: &str,
+        permissions: Permissions,
+    ) -> Result<IssuedSecrets> {
+        Self::refuse_if_suspended(app, "created")?;
+        let who = Holder {
+            user_id,
+            of: format!(" of @{screen_name}"),
+            flag: String::new(),
+        };
+        let mut at = app.clone();
+        at.details.permissions = permissions;
+        let s = self.issue_credential_for(&at, CredentialKind::Access, &who, false)?;
+        self.record(
+            "serve.access_token",
+            "credential",
+            Some(app.id),
+            Some(app.id),
+            Some(&app.name),
+            Some(format!("access{} ({})", who.of, permissions.as_str())),
+        )?;
+        Ok(s)
+    }
+
     /// `keys create`: makes a credential of `kind` where none is active.
     pub fn create_credential(
         &self,
