@@ -738,3 +738,52 @@ fn resp_ok((st, resp): (u16, String)) -> String {
     assert_eq!(st, 200, "{resp}");
     resp
 }
+
+#[test]
+fn a_thousand_hostile_requests_each_get_a_4xx_or_a_closed_connection() {
+    use rand::{Rng, SeedableRng};
+    let env = Env::new();
+    let s = Server::start(&env, &[]);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(16);
+    let paths = [
+        "/oauth2/token",
+        "/oauth/request_token",
+        "/oauth/authorize",
+        "/2/users/me",
+        "/x",
+    ];
+    for i in 0..1000 {
+        let path = paths[i % paths.len()];
+        let raw: Vec<u8> = match i % 8 {
+            // Random bytes.
+            0 => (0..rng.gen_range(1..400)).map(|_| rng.r#gen()).collect(),
+            // Bad percent-escapes in the target and the body.
+            1 => format!("POST {path}?a=%zz HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\nb=%z%").into_bytes(),
+            // A header line without a colon, or a bad name.
+            2 => format!("GET {path} HTTP/1.1\r\nHost a\r\n\r\n").into_bytes(),
+            // A body larger than it says, or a length it never sends.
+            3 => format!("POST {path} HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabcdefgh").into_bytes(),
+            // A huge declared body.
+            4 => format!("POST {path} HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999\r\n\r\n").into_bytes(),
+            // Broken credentials.
+            5 => format!("GET {path} HTTP/1.1\r\nHost: a\r\nAuthorization: OAuth oauth_consumer_key=\"%\", oauth_nonce\r\n\r\n").into_bytes(),
+            6 => format!("POST {path} HTTP/1.1\r\nHost: a\r\nAuthorization: Basic ////\r\nAuthorization: Bearer x\r\n\r\n").into_bytes(),
+            // A cut-off head.
+            _ => format!("GET {path} HTTP/1.1\r\nHost: a\r\nX-A: ").into_bytes(),
+        };
+        let mut c = TcpStream::connect(&s.addr).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        let _ = c.write_all(&raw);
+        let _ = c.shutdown(std::net::Shutdown::Write);
+        let mut got = Vec::new();
+        let _ = c.read_to_end(&mut got);
+        let resp = String::from_utf8_lossy(&got);
+        let st = status(&resp);
+        assert!(
+            got.is_empty() || (400..500).contains(&st),
+            "request {i} {:?} got {resp}",
+            String::from_utf8_lossy(&raw)
+        );
+    }
+    assert_eq!(s.get("GET", "/still", &[], "").0, 404);
+}
