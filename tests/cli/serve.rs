@@ -513,6 +513,19 @@ fn flow(
     mode: &str,
     user: &str,
 ) -> serde_json::Value {
+    flow_with(python, s, c, callback, mode, user, false)
+}
+
+/// The same; with `keep` the access token is returned, not invalidated.
+fn flow_with(
+    python: &str,
+    s: &Server,
+    c: &Creds,
+    callback: &str,
+    mode: &str,
+    user: &str,
+    keep: bool,
+) -> serde_json::Value {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/serve_flow.py");
     let mut child = std::process::Command::new(python)
         .arg(script)
@@ -523,7 +536,7 @@ fn flow(
         .unwrap();
     let spec = serde_json::json!({
         "base": s.url, "key": c.key, "secret": c.secret,
-        "callback": callback, "mode": mode, "user": user,
+        "callback": callback, "mode": mode, "user": user, "keep": keep,
     });
     child
         .stdin
@@ -786,4 +799,55 @@ fn a_thousand_hostile_requests_each_get_a_4xx_or_a_closed_connection() {
         );
     }
     assert_eq!(s.get("GET", "/still", &[], "").0, 404);
+}
+
+#[test]
+fn eight_flows_at_once_while_the_cli_writes_lose_nothing() {
+    let Some(python) = crate::util::python_with("requests_oauthlib") else {
+        return;
+    };
+    let env = Env::new();
+    let users: Vec<String> = (0..8)
+        .map(|i| {
+            env.ok(&["users", "add", &format!("u{i}")])
+                .trim()
+                .to_string()
+        })
+        .collect();
+    let c = flow_app(&env, "busy", &[]);
+    let s = Server::start(&env, &[]);
+    let results = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            for i in 0..8 {
+                env.ok(&["app", "create", &format!("w{i}")]);
+            }
+        });
+        let flows: Vec<_> = users
+            .iter()
+            .map(|u| scope.spawn(|| flow_with(&python, &s, &c, CB, "allow", u, true)))
+            .collect();
+        writer.join().unwrap();
+        flows
+            .into_iter()
+            .map(|f| f.join().unwrap())
+            .collect::<Vec<_>>()
+    });
+    // Every app the CLI made is there, and every token the flows made works.
+    let apps = env.ok(&["app", "list"]);
+    for i in 0..8 {
+        assert!(apps.contains(&format!("w{i}")), "{apps}");
+    }
+    let path = "/1.1/account/verify_credentials.json";
+    for (i, v) in results.iter().enumerate() {
+        assert_eq!(v["screen_name"], format!("u{i}"), "{v}");
+        let t = Creds {
+            key: c.key.clone(),
+            secret: c.secret.clone(),
+            token: v["token"].as_str().unwrap().to_string(),
+            token_secret: v["token_secret"].as_str().unwrap().to_string(),
+        };
+        let (st, resp) = s.get("GET", path, &[&oauth_header(&s, path, &t)], "");
+        assert_eq!(st, 200, "{resp}");
+        assert_eq!(json_body(&resp)["screen_name"], format!("u{i}"));
+    }
 }

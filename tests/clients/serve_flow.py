@@ -2,7 +2,7 @@
 requests-oauthlib: request token, the authorize step (approved at once by
 `--approve-as`, or through the page's form as a browser would post it,
 Authorize or Cancel), access token, then signed calls. Reads {"base",
-"key", "secret", "callback", "mode", "user"} on stdin; prints what it saw
+"key", "secret", "callback", "mode", "user", "keep"} on stdin; prints what it saw
 as JSON."""
 
 import json
@@ -51,6 +51,11 @@ if spec["mode"] != "cancel":
     out["v1"] = {"status": r.status_code, "level": r.headers.get("x-access-level"), "body": r.json()}
     r = user.get(B + "/2/users/me")
     out["me"] = {"status": r.status_code, "body": r.json()}
+    out["token"] = tokens["oauth_token"]
+    out["token_secret"] = tokens["oauth_token_secret"]
+    if spec.get("keep"):
+        json.dump(out, sys.stdout)
+        sys.exit(0)
     # The verifier is single use.
     try:
         s.fetch_access_token(B + "/oauth/access_token", verifier=verifier)
