@@ -370,32 +370,11 @@ fn requests_oauthlib_gets_a_bearer_token_and_calls_both_identity_endpoints() {
         Some("bob"),
     );
     let s = Server::start(&env, &[]);
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/serve_client.py");
-    let mut child = std::process::Command::new(python)
-        .arg(script)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
     let spec = serde_json::json!({
         "base": s.url, "key": c.key, "secret": c.secret,
         "token": c.token, "token_secret": c.token_secret,
     });
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(spec.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        s.log()
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = run_client(&python, "serve_client.py", &spec, &s);
     assert_eq!(v["bearer_type"], "bearer");
     assert_eq!(v["bearer_same"], true);
     assert_eq!(v["bearer_me"]["status"], 403);
@@ -526,18 +505,30 @@ fn flow_with(
     user: &str,
     keep: bool,
 ) -> serde_json::Value {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/serve_flow.py");
+    let spec = serde_json::json!({
+        "base": s.url, "key": c.key, "secret": c.secret,
+        "callback": callback, "mode": mode, "user": user, "keep": keep,
+    });
+    run_client(python, "serve_flow.py", &spec, s)
+}
+
+/// Runs the client `script` of tests/clients/ with `spec` on its stdin;
+/// asserts it succeeded (showing its stderr and the server's log) and
+/// returns the JSON it printed.
+fn run_client(
+    python: &str,
+    script: &str,
+    spec: &serde_json::Value,
+    s: &Server,
+) -> serde_json::Value {
+    let path = format!("{}/tests/clients/{script}", env!("CARGO_MANIFEST_DIR"));
     let mut child = std::process::Command::new(python)
-        .arg(script)
+        .arg(path)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let spec = serde_json::json!({
-        "base": s.url, "key": c.key, "secret": c.secret,
-        "callback": callback, "mode": mode, "user": user, "keep": keep,
-    });
     child
         .stdin
         .take()
