@@ -220,18 +220,7 @@ fn the_recovery_key_sets_a_new_passphrase_and_can_be_replaced() {
     recover_with(&wrong, 5);
     assert_eq!(env.store_bytes(), before);
     // recover needs no passphrase at all.
-    let out = env
-        .cmd()
-        .env_remove("APPCTL_PASSPHRASE")
-        .args([
-            "recover",
-            "--recovery-key-file",
-            rk_file.to_str().unwrap(),
-            "--new-passphrase-file",
-            new.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let out = env.recover(&rk_file, &new).output().unwrap();
     succeeded(&out);
     env.fails(&["app", "list"], 5);
     let recovered = |args: &[&str]| {
@@ -249,17 +238,7 @@ fn the_recovery_key_sets_a_new_passphrase_and_can_be_replaced() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rk2 = v["secrets"]["recovery_key"].as_str().unwrap().to_string();
     assert_ne!(rk, rk2);
-    let out = env
-        .cmd()
-        .args([
-            "recover",
-            "--recovery-key-file",
-            rk_file.to_str().unwrap(),
-            "--new-passphrase-file",
-            new.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let out = env.recover(&rk_file, &new).output().unwrap();
     assert_eq!(
         out.status.code(),
         Some(5),

@@ -552,15 +552,11 @@ fn sigkilled_key_changes_leave_a_store_that_opens_with_exactly_one_key() {
         // committed (on a copy, which a recovery changes).
         std::fs::copy(&env.store, &copy).unwrap();
         let old_rk = env
-            .cmd()
+            .recover(
+                std::path::Path::new(rk_file),
+                std::path::Path::new(new_file),
+            )
             .env("APPCTL_STORE", &copy)
-            .args([
-                "recover",
-                "--recovery-key-file",
-                rk_file,
-                "--new-passphrase-file",
-                new_file,
-            ])
             .output()
             .unwrap()
             .status

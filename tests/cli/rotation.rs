@@ -43,17 +43,9 @@ fn recover(env: &Env, store: &Path, rk: &str, new: &str) -> Output {
     let name = store.file_name().unwrap().to_str().unwrap();
     let k = file(env, &format!("{name}.rk"), rk);
     let f = file(env, &format!("{name}.new-passphrase"), new);
-    env.cmd()
-        .env_remove("APPCTL_PASSPHRASE")
+    env.recover(&k, &f)
         .env("APPCTL_STORE", store)
-        .args([
-            "--json",
-            "recover",
-            "--recovery-key-file",
-            k.to_str().unwrap(),
-            "--new-passphrase-file",
-            f.to_str().unwrap(),
-        ])
+        .arg("--json")
         .output()
         .unwrap()
 }
@@ -459,18 +451,7 @@ fn recover_reads_the_env_file_init_writes() {
     ]);
     let envfile = file(&env, "recovery.env", out.trim());
     let f = file(&env, "new-passphrase", NEW);
-    let out = env
-        .cmd()
-        .env_remove("APPCTL_PASSPHRASE")
-        .args([
-            "recover",
-            "--recovery-key-file",
-            envfile.to_str().unwrap(),
-            "--new-passphrase-file",
-            f.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let out = env.recover(&envfile, &f).output().unwrap();
     succeeded(&out);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(

@@ -59,6 +59,19 @@ impl Env {
         Command::from_std(self.std_cmd())
     }
 
+    /// `recover` with the recovery key in `key_file` and the new passphrase
+    /// in `new_file`, with no passphrase source (recover needs none).
+    pub fn recover(&self, key_file: &Path, new_file: &Path) -> Command {
+        let mut c = self.cmd();
+        c.env_remove("APPCTL_PASSPHRASE")
+            .arg("recover")
+            .arg("--recovery-key-file")
+            .arg(key_file)
+            .arg("--new-passphrase-file")
+            .arg(new_file);
+        c
+    }
+
     /// Starts `appctl args` without waiting for it.
     pub fn spawn(&self, args: &[&str]) -> std::process::Child {
         self.std_cmd()

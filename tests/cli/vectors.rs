@@ -330,16 +330,8 @@ fn a_format_2_store_is_rewritten_as_format_3_and_its_first_passwd_makes_a_new_re
     let rk_file = env.path("rk");
     std::fs::write(&rk_file, rk).unwrap();
     let out = env
-        .cmd()
+        .recover(&rk_file, &new)
         .env("APPCTL_STORE", env.path("old.appctl"))
-        .env_remove("APPCTL_PASSPHRASE")
-        .args([
-            "recover",
-            "--recovery-key-file",
-            rk_file.to_str().unwrap(),
-            "--new-passphrase-file",
-            new.to_str().unwrap(),
-        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
