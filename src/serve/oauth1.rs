@@ -259,6 +259,21 @@ fn approve(shared: &Shared, tok: &str, user_id: u64, app_name: &str, now: i64) -
     }
 }
 
+/// The request token `tok` while it waits for the person's answer (live
+/// and not yet approved), and whom the request concerns for the access log.
+fn waiting(shared: &Shared, tok: &str, now: i64) -> Option<(Pending, Who)> {
+    let p = shared
+        .flow()
+        .live(tok, now)
+        .filter(|p| p.approved.is_none())
+        .cloned()?;
+    let who = Who {
+        app: Some(p.app_id),
+        user: None,
+    };
+    Some((p, who))
+}
+
 /// `GET /oauth/authorize` and `/oauth/authenticate`: the page, or with
 /// `--approve-as` the approval at once.
 pub fn authorize_page(shared: &Shared, req: &HttpRequest, now: i64) -> Result<(Response, Who)> {
@@ -270,17 +285,8 @@ pub fn authorize_page(shared: &Shared, req: &HttpRequest, now: i64) -> Result<(R
     let want = value(&q, "screen_name")
         .and_then(|t| std::str::from_utf8(t).ok())
         .map(|s| s.trim_start_matches('@').to_ascii_lowercase());
-    let pending = shared
-        .flow()
-        .live(&tok, now)
-        .filter(|p| p.approved.is_none())
-        .cloned();
-    let Some(p) = pending else {
+    let Some((p, who)) = waiting(shared, &tok, now) else {
         return Ok((pages::invalid_token(), Who::default()));
-    };
-    let who = Who {
-        app: Some(p.app_id),
-        user: None,
     };
     let approve_as = shared.approve_as().map(str::to_string);
     let (app, people, chosen) = shared.with_store(|s| {
@@ -354,17 +360,8 @@ pub fn authorize_submit(shared: &Shared, req: &HttpRequest, now: i64) -> Result<
             .to_string()
     };
     let tok = text("oauth_token");
-    let pending = shared
-        .flow()
-        .live(&tok, now)
-        .filter(|p| p.approved.is_none())
-        .cloned();
-    let Some(p) = pending else {
+    let Some((p, who)) = waiting(shared, &tok, now) else {
         return Ok((pages::invalid_token(), Who::default()));
-    };
-    let who = Who {
-        app: Some(p.app_id),
-        user: None,
     };
     if !same(text("authenticity_token").as_bytes(), p.csrf.as_bytes()) {
         return Ok((
