@@ -1,7 +1,7 @@
 //! Section 3: the store file — init, modes, secrecy of contents, wrong
 //! passphrase vs damage, and that failures leave the file untouched.
 
-use crate::util::{Env, contains, mode};
+use crate::util::{Env, contains, mode, succeeded};
 
 #[test]
 fn init_creates_0600_file_in_0700_dir_and_refuses_to_overwrite() {
@@ -229,12 +229,7 @@ fn concurrent_writers_lose_no_update() {
         .collect();
     for c in children {
         let out = c.wait_with_output().unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
     }
     let list = env.json(&["project", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 6);

@@ -3,7 +3,7 @@
 //! without `eval`.
 
 use crate::pty::{Term, cursor_visible, plain};
-use crate::util::{Env, PASSPHRASE};
+use crate::util::{Env, PASSPHRASE, succeeded};
 use std::path::Path;
 
 const CTRL_C: &str = "\x03";
@@ -321,12 +321,7 @@ fn a_confirmation_holds_no_lock_and_acts_on_the_store_as_it_is_then() {
     t.expect("[y/N]");
     // While the question waits, other commands write.
     let out = meanwhile(&env, &["app", "create", "B"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     t.send("y");
     exited(&mut t, 0);
     // A's deletion did not undo B's creation.
@@ -361,12 +356,7 @@ fn a_confirmation_that_outlives_a_new_data_key_changes_nothing() {
         &env,
         &["passwd", "--new-passphrase-file", new.to_str().unwrap()],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     t.send("y");
     let screen = exited(&mut t, 5);
     assert!(plain(&screen).contains("got a new data key"), "{screen}");
@@ -385,12 +375,7 @@ fn the_new_passphrase_prompt_of_passwd_holds_no_lock() {
     let mut t = Term::spawn(&env, 80, &["passwd"], &[("APPCTL_PASSPHRASE", PASSPHRASE)]);
     t.expect("New passphrase");
     let out = meanwhile(&env, &["app", "create", "B"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     t.send("a new passphrase\r");
     t.expect("Repeat");
     t.send("a new passphrase\r");
