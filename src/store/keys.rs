@@ -40,6 +40,14 @@ impl Store {
         params.check()?;
         let salt = Slot::new_salt();
         let slot_key = kdf::derive(passphrase, &salt, params)?;
+        self.put_passphrase_slot(params, salt, slot_key);
+        Ok(())
+    }
+
+    /// The passphrase slot wraps the data key in force under `slot_key`
+    /// (derived with `params` and `salt`), which is kept for a later new
+    /// data key.
+    fn put_passphrase_slot(&mut self, params: KdfParams, salt: [u8; 16], slot_key: Key) {
         self.header.set_slot(Slot::wrap(
             SlotKind::Passphrase,
             params,
@@ -48,7 +56,6 @@ impl Store {
             &self.data_key,
         ));
         self.passphrase_key = Some(slot_key);
-        Ok(())
     }
 
     /// Makes a new recovery key and replaces the recovery slot with one it
@@ -105,14 +112,7 @@ impl Store {
             }
         };
         self.data_key = random_key();
-        self.header.set_slot(Slot::wrap(
-            SlotKind::Passphrase,
-            params,
-            salt,
-            &slot_key,
-            &self.data_key,
-        ));
-        self.passphrase_key = Some(slot_key);
+        self.put_passphrase_slot(params, salt, slot_key);
         let recovery_key = match reseal_recovery {
             Some(slot) if !new_recovery_key => {
                 let slot = slot
