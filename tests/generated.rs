@@ -118,7 +118,15 @@ fn every_command_has_a_man_page_and_the_format_page_exists() {
     }
     assert!(!files.iter().any(|(p, _)| p.ends_with("appctl-help.1")));
     let store5 = std::fs::read_to_string(root().join("man/appctl-store.5")).unwrap();
-    for fact in ["XChaCha20-Poly1305", "Argon2id", "BLAKE2b", "APPCTL", ".TH"] {
+    let schema = format!("(currently {})", appctl::store::schema::CURRENT);
+    for fact in [
+        "XChaCha20-Poly1305",
+        "Argon2id",
+        "BLAKE2b",
+        "APPCTL",
+        ".TH",
+        &schema,
+    ] {
         assert!(
             store5.contains(fact),
             "appctl-store.5 should mention {fact}"

@@ -23,12 +23,33 @@ pub enum Endpoint {
     UsersMe,
 }
 
-/// A user as the endpoints show one: ID, name, handle, email.
+/// A user as the endpoints show one: ID, name, handle, email, since when.
 struct Profile {
     id: u64,
     name: String,
     screen_name: String,
     email: Option<String>,
+    created_at: i64,
+}
+
+/// The platform's default profile picture: local users have none of their
+/// own, and clients that show one expect an https URL.
+const DEFAULT_IMAGE: &str =
+    "https://abs.twimg.com/sticky/default_profile_images/default_profile_normal.png";
+
+/// Unix seconds as v1.1 writes times: `Wed Oct 21 23:53:04 +0000 2015`,
+/// rearranged from the HTTP date of the same instant
+/// (`Wed, 21 Oct 2015 23:53:04 GMT`).
+fn v1_time(at: i64) -> String {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(at.max(0) as u64);
+    let http = httpdate::fmt_http_date(t);
+    match http.split(' ').collect::<Vec<_>>()[..] {
+        [day, date, month, year, time, _] => format!(
+            "{} {month} {date} {time} +0000 {year}",
+            day.trim_end_matches(',')
+        ),
+        _ => http,
+    }
 }
 
 fn profile(s: &Store, id: u64) -> Result<Option<Profile>> {
@@ -38,12 +59,14 @@ fn profile(s: &Store, id: u64) -> Result<Option<Profile>> {
             name: o.handle.clone(),
             screen_name: o.handle,
             email: None,
+            created_at: s.created_at()?,
         }),
         Some(Someone::User(u)) => Some(Profile {
             id: u.id,
             name: u.name.unwrap_or_else(|| u.handle.clone()),
             screen_name: u.handle,
             email: u.email,
+            created_at: u.created_at,
         }),
         None => None,
     })
@@ -102,19 +125,39 @@ pub fn get(shared: &Shared, req: &HttpRequest, ep: Endpoint, now: i64) -> Result
                     "url": Value::Null,
                     "protected": false,
                     "followers_count": 0,
+                    "friends_count": 0,
+                    "statuses_count": 0,
+                    "created_at": v1_time(p.created_at),
                     "verified": false,
+                    "profile_image_url_https": DEFAULT_IMAGE,
+                    "default_profile": true,
+                    "default_profile_image": true,
                 });
-                if flag(value(&q, "include_email")) {
-                    let app = s.app(who.app.unwrap_or_default())?;
-                    if app.details.request_email {
-                        doc["email"] = p.email.map_or(Value::Null, Value::String);
-                    }
+                if value(&q, "include_entities") != Some(b"false") {
+                    doc["entities"] = json!({"description": {"urls": []}});
+                }
+                // By the token's grant: the app's toggle when it was made.
+                if flag(value(&q, "include_email"))
+                    && s.grants_email(who.app.unwrap_or_default(), uid)?
+                {
+                    doc["email"] = p.email.map_or(Value::Null, Value::String);
                 }
                 // No statuses are kept, so `skip_status` changes nothing.
-                let _ = flag(value(&q, "skip_status"));
                 Response::json(200, &doc)
             }
         };
         Ok((resp.with("x-access-level", level), who))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::v1_time;
+
+    #[test]
+    fn times_are_written_as_v1_1_writes_them() {
+        // PLATFORM.md §5's example, and a day of one digit.
+        assert_eq!(v1_time(1_445_471_584), "Wed Oct 21 23:53:04 +0000 2015");
+        assert_eq!(v1_time(0), "Thu Jan 01 00:00:00 +0000 1970");
+    }
 }

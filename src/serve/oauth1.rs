@@ -39,6 +39,9 @@ struct Pending {
     secret: String,
     callback: String,
     access: Permissions,
+    /// Whether the app asked for email addresses when the token was made:
+    /// what the page shows is what the user grants.
+    email: bool,
     made: i64,
     csrf: String,
     approved: Option<Approval>,
@@ -85,6 +88,16 @@ fn access_for(app: Permissions, asked: Option<&[u8]>) -> Permissions {
         Some(b"write") if app == Permissions::ReadWriteDm => Permissions::ReadWrite,
         _ => app,
     }
+}
+
+/// The lower of two access levels.
+fn lesser(a: Permissions, b: Permissions) -> Permissions {
+    let rank = |p| match p {
+        Permissions::Read => 0,
+        Permissions::ReadWrite => 1,
+        Permissions::ReadWriteDm => 2,
+    };
+    if rank(a) <= rank(b) { a } else { b }
 }
 
 /// `POST` (or `GET`) `/oauth/request_token`.
@@ -157,6 +170,7 @@ pub fn request_token(shared: &Shared, req: &HttpRequest, now: i64) -> Result<(Re
                 secret: secret.expose().to_string(),
                 callback,
                 access,
+                email: app.details.request_email,
                 made: now,
                 csrf: token::alphanumeric(32).expose().to_string(),
                 approved: None,
@@ -342,7 +356,7 @@ pub fn authorize_page(shared: &Shared, req: &HttpRequest, now: i64) -> Result<(R
         },
         can => can,
         cannot => cannot,
-        email => app.details.request_email,
+        email => p.email,
         csrf => p.csrf,
         token => tok,
         users => users,
@@ -495,7 +509,9 @@ pub fn access_token(shared: &Shared, req: &HttpRequest, now: i64) -> Result<(Res
             None => return Ok(None),
         };
         let app = s.app(app.id)?;
-        let issued = s.issue_flow_token(&app, user_id, &handle, p.access)?;
+        // Never more than the page showed, nor than the app has now.
+        let access = lesser(p.access, app.details.permissions);
+        let issued = s.issue_flow_token(&app, user_id, &handle, access, p.email)?;
         Ok(Some((issued, handle)))
     })?;
     let Some((issued, handle)) = made else {

@@ -142,7 +142,8 @@ impl Store {
 
         let mut stmt = c.prepare(
             "SELECT app_id, kind, state, key_value IS NOT NULL, secret_value IS NOT NULL, permissions,
-                    stale, typeof(fingerprint) = 'blob' AND length(fingerprint) = ?1
+                    stale, typeof(fingerprint) = 'blob' AND length(fingerprint) = ?1,
+                    grants_email IS NOT NULL, grants_email IN (0, 1)
              FROM credentials",
         )?;
         let rows = stmt.query_map([crate::crypto::token::FINGERPRINT_LEN], |r| {
@@ -155,10 +156,13 @@ impl Store {
                 r.get::<_, Option<String>>(5)?,
                 r.get::<_, bool>(6)?,
                 r.get::<_, bool>(7)?,
+                r.get::<_, bool>(8)?,
+                r.get::<_, Option<bool>>(9)?,
             ))
         })?;
         for row in rows {
-            let (app, kind, state, has_key, has_secret, perms, stale, fingerprint_ok) = row?;
+            let (app, kind, state, has_key, has_secret, perms, stale, fingerprint_ok, email, flag) =
+                row?;
             let mut bad =
                 |what: &str| problems.push(format!("app {app} {kind} credential: {what}"));
             let (Ok(kind), Ok(state)) =
@@ -181,6 +185,11 @@ impl Store {
             }
             if (kind == CredentialKind::Access) != perms.is_some() {
                 bad("permission level present on the wrong kind");
+            }
+            if (kind == CredentialKind::Access) != email {
+                bad("email grant present on the wrong kind");
+            } else if flag == Some(false) {
+                bad("email grant is neither 0 nor 1");
             }
             // Only an access token can be stale (a revoked one may keep the
             // mark; it is shown as revoked).
@@ -294,6 +303,33 @@ mod tests {
         assert!(all.contains("missing project"), "{all}");
         assert!(
             all.contains("consumer credential: malformed fingerprint"),
+            "{all}"
+        );
+    }
+
+    #[test]
+    fn an_email_grant_off_an_access_token_or_not_a_flag_is_reported() {
+        use crate::model::CredentialKind;
+        let d = tempfile::tempdir().unwrap();
+        let s = new_store(d.path());
+        let (app, _) = s.create_app("a", None, &AppPatch::default()).unwrap();
+        let owner = s.holder(None).unwrap();
+        s.create_credential(&app, CredentialKind::Access, &owner)
+            .unwrap();
+        assert!(s.check().unwrap().problems.is_empty());
+        s.conn()
+            .execute_batch(
+                "UPDATE credentials SET grants_email = 2 WHERE kind = 'access';
+                 UPDATE credentials SET grants_email = 0 WHERE kind = 'consumer';",
+            )
+            .unwrap();
+        let all = s.check().unwrap().problems.join("\n");
+        assert!(
+            all.contains("access credential: email grant is neither 0 nor 1"),
+            "{all}"
+        );
+        assert!(
+            all.contains("consumer credential: email grant present on the wrong kind"),
             "{all}"
         );
     }

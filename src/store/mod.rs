@@ -635,6 +635,13 @@ impl Store {
         Ok(Owner { handle, user_id })
     }
 
+    /// When the store was made (Unix seconds): the owner's account age.
+    pub fn created_at(&self) -> Result<i64> {
+        self.meta("created_at")?
+            .parse()
+            .map_err(|_| Error::damaged(&self.path, "the creation time is not a number"))
+    }
+
     /// How many projects, apps and credentials (in any state) it holds.
     pub fn counts(&self) -> Result<Counts> {
         let count = |table: &str| -> Result<i64> {

@@ -134,6 +134,17 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE credentials;
     ALTER TABLE credentials_5 RENAME TO credentials;
     ",
+    // 6: whether an access token was granted users' email addresses: the
+    // app asked for them when the token was made. The identity endpoints go
+    // by the grant, not by the app's toggle now (a token must be made again
+    // to gain or lose it). NULL on every other kind. Of the tokens made so
+    // far only the app's toggle now is known, so they take that.
+    "
+    ALTER TABLE credentials ADD COLUMN grants_email INTEGER;
+    UPDATE credentials
+       SET grants_email = (SELECT request_email FROM apps WHERE apps.id = credentials.app_id)
+     WHERE kind = 'access';
+    ",
 ];
 
 /// The schema version this code writes.
@@ -194,6 +205,41 @@ mod tests {
         assert_eq!(version(&c).unwrap(), CURRENT);
         migrate(&c).unwrap();
         assert_eq!(version(&c).unwrap(), CURRENT);
+    }
+
+    #[test]
+    fn migration_6_grants_email_to_the_access_tokens_of_apps_that_ask_for_it() {
+        let c = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..5] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 5).unwrap();
+        c.execute_batch(
+            "INSERT INTO apps (id, name, permissions, request_email, status, created_at, updated_at)
+               VALUES (1, 'asks', 'read', 1, 'active', 0, 0), (2, 'not', 'read', 0, 'active', 0, 0);
+             INSERT INTO credentials (app_id, kind, user_id, state, key_value, secret_value,
+                                      permissions, fingerprint, created_at)
+               VALUES (1, 'access', 9, 'active', 'k', 's', 'read', x'00', 0),
+                      (1, 'consumer', 0, 'active', 'k', 's', NULL, x'01', 0),
+                      (2, 'access', 9, 'revoked', NULL, NULL, 'read', x'02', 0);",
+        )
+        .unwrap();
+        migrate(&c).unwrap();
+        let grants: Vec<(i64, String, Option<bool>)> = c
+            .prepare("SELECT app_id, kind, grants_email FROM credentials ORDER BY app_id, kind")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(
+            grants,
+            [
+                (1, "access".into(), Some(true)),
+                (1, "consumer".into(), None),
+                (2, "access".into(), Some(false)),
+            ]
+        );
     }
 
     #[test]

@@ -283,6 +283,20 @@ pub fn signed(
     token: Option<(&str, &str)>,
     extra: &[(&str, &str)],
 ) -> String {
+    signed_query(s, method, path, &[], c, token, extra)
+}
+
+/// As [`signed`], for a request whose URL carries `query` (signed too,
+/// but not sent in the header).
+pub fn signed_query(
+    s: &Server,
+    method: &str,
+    path: &str,
+    query: &[(&str, &str)],
+    c: &Creds,
+    token: Option<(&str, &str)>,
+    extra: &[(&str, &str)],
+) -> String {
     use appctl::oauth::encode::encode;
     use appctl::oauth::signature::{Param, Source, base_string, sign};
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -304,13 +318,15 @@ pub fn signed(
         pairs.push(("oauth_token", t));
     }
     pairs.extend_from_slice(extra);
+    let param = |(n, v): &(&str, &str), source| Param {
+        name: n.as_bytes().to_vec(),
+        value: v.as_bytes().to_vec(),
+        source,
+    };
     let params: Vec<Param> = pairs
         .iter()
-        .map(|(n, v)| Param {
-            name: n.as_bytes().to_vec(),
-            value: v.as_bytes().to_vec(),
-            source: Source::Header,
-        })
+        .map(|p| param(p, Source::Header))
+        .chain(query.iter().map(|p| param(p, Source::Query)))
         .collect();
     let base = base_string(method, &format!("{}{path}", s.url), &params);
     let sig = sign(&base, &c.secret, token.map_or("", |t| t.1));
@@ -481,6 +497,90 @@ fn settings_changed_by_the_cli_take_effect_on_the_next_request() {
     );
     assert_eq!(st, 401, "{resp}");
     assert!(resp.contains("application/problem+json"), "{resp}");
+}
+
+#[test]
+fn email_goes_by_the_grant_a_token_was_made_with_and_the_user_object_is_whole() {
+    let env = Env::new();
+    env.ok(&["users", "add", "bob", "--email", "bob@example.com"]);
+    let asks = [
+        "--terms-url",
+        "https://example.com/terms",
+        "--privacy-url",
+        "https://example.com/privacy",
+        "--request-email",
+        "on",
+    ];
+    let c = app_with_token(&env, "mail", &asks, Some("bob"));
+    let s = Server::start(&env, &[]);
+    let path = "/1.1/account/verify_credentials.json";
+    let get = |c: &Creds, query: &[(&str, &str)]| {
+        let q: Vec<String> = query.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        let auth = signed_query(
+            &s,
+            "GET",
+            path,
+            query,
+            c,
+            Some((&c.token, &c.token_secret)),
+            &[],
+        );
+        json_body(&resp_ok(s.get(
+            "GET",
+            &format!("{path}?{}", q.join("&")),
+            &[&auth],
+            "",
+        )))
+    };
+    let email = [("include_email", "true")];
+    let v = get(&c, &email);
+    assert_eq!(v["email"], "bob@example.com", "{v}");
+    assert!(!get(&c, &[]).as_object().unwrap().contains_key("email"));
+    // The app stops asking: the token made while it asked keeps the grant.
+    env.ok(&["app", "update", "mail", "--request-email", "off"]);
+    assert_eq!(get(&c, &email)["email"], "bob@example.com");
+    // A token made now has none, even once the app asks again.
+    let tok = env.json(&["keys", "regenerate", "mail", "access", "--user", "bob"]);
+    let c = Creds {
+        token: tok["secrets"]["access_token"].as_str().unwrap().into(),
+        token_secret: tok["secrets"]["access_token_secret"]
+            .as_str()
+            .unwrap()
+            .into(),
+        ..c
+    };
+    assert!(!get(&c, &email).as_object().unwrap().contains_key("email"));
+    env.ok(&["app", "update", "mail", "--request-email", "on"]);
+    let v = get(&c, &email);
+    assert!(!v.as_object().unwrap().contains_key("email"), "{v}");
+    // The v1.1 user object: the platform's fields and time format.
+    assert_eq!(v["screen_name"], "bob");
+    assert_eq!(v["id_str"], v["id"].as_u64().unwrap().to_string());
+    assert!(
+        v["profile_image_url_https"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://"),
+        "{v}"
+    );
+    assert_eq!(v["entities"]["description"]["urls"], serde_json::json!([]));
+    let when = v["created_at"].as_str().unwrap();
+    let parts: Vec<&str> = when.split(' ').collect();
+    assert_eq!(parts.len(), 6, "{when}");
+    assert_eq!(
+        (parts[4], parts[0].len(), parts[1].len()),
+        ("+0000", 3, 3),
+        "{when}"
+    );
+    assert!(parts[5].parse::<u32>().unwrap() >= 2024, "{when}");
+    let lean = get(
+        &c,
+        &[("include_entities", "false"), ("skip_status", "true")],
+    );
+    assert!(
+        !lean.as_object().unwrap().contains_key("entities"),
+        "{lean}"
+    );
 }
 
 /// Runs tests/clients/serve_flow.py against `s`.

@@ -289,8 +289,8 @@ impl Store {
 
     /// Stores `key` and `secret` as the active credential of `kind` and
     /// user `user_id` (0 for the app's own), with the app's permission level
-    /// for an access token. With `regenerate`, the creation time is kept and
-    /// the regeneration time set.
+    /// and email request for an access token. With `regenerate`, the
+    /// creation time is kept and the regeneration time set.
     pub(super) fn put_credential(
         &self,
         app: &App,
@@ -300,19 +300,20 @@ impl Store {
         secret: Option<&Secret>,
         regenerate: bool,
     ) -> Result<()> {
-        let permissions =
-            (kind == CredentialKind::Access).then(|| app.details.permissions.as_str());
+        let access = kind == CredentialKind::Access;
+        let permissions = access.then(|| app.details.permissions.as_str());
+        let grants_email = access.then_some(app.details.request_email);
         let fp_key = self.fingerprint_key()?;
         let fingerprint = token::fingerprint(&fp_key, key.expose());
         let t = now();
         self.conn().execute(
             "INSERT INTO credentials (app_id, kind, user_id, state, key_value, secret_value,
                                       permissions, fingerprint, created_at, regenerated_at,
-                                      revoked_at)
-             VALUES (?1, ?2, ?9, 'active', ?3, ?4, ?5, ?6, ?7, NULL, NULL)
+                                      revoked_at, grants_email)
+             VALUES (?1, ?2, ?9, 'active', ?3, ?4, ?5, ?6, ?7, NULL, NULL, ?10)
              ON CONFLICT (app_id, kind, user_id) DO UPDATE SET
                state = 'active', key_value = ?3, secret_value = ?4, permissions = ?5,
-               fingerprint = ?6, revoked_at = NULL, stale = 0,
+               fingerprint = ?6, revoked_at = NULL, stale = 0, grants_email = ?10,
                created_at = CASE WHEN ?8 THEN created_at ELSE ?7 END,
                regenerated_at = CASE WHEN ?8 THEN ?7 ELSE NULL END",
             params![
@@ -324,7 +325,8 @@ impl Store {
                 &fingerprint[..],
                 t,
                 regenerate,
-                user_id as i64
+                user_id as i64,
+                grants_email
             ],
         )?;
         Ok(())
@@ -399,15 +401,34 @@ impl Store {
         Ok(kept.map(|k| Secret::new(format!("{}{}", token::BEARER_PREFIX, k.as_str()))))
     }
 
+    /// Whether the active access token of `user_id` for the app was
+    /// granted email addresses (false when there is none).
+    pub fn grants_email(&self, app_id: i64, user_id: u64) -> Result<bool> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT grants_email FROM credentials
+                 WHERE app_id = ?1 AND kind = 'access' AND user_id = ?2 AND state = 'active'",
+                params![app_id, user_id as i64],
+                |r| r.get::<_, Option<bool>>(0),
+            )
+            .optional()?
+            .flatten()
+            .unwrap_or(false))
+    }
+
     /// The 3-legged flow's access token for user `user_id` (the owner or a
     /// local user), at `permissions` (the app's, or less when the request
-    /// asked for less): made new, replacing one the user had for this app.
+    /// asked for less) and granted email addresses if `email` (the app
+    /// asked for them on the page the user approved, and still does): made
+    /// new, replacing one the user had for this app.
     pub fn issue_flow_token(
         &self,
         app: &App,
         user_id: u64,
         screen_name: &str,
         permissions: Permissions,
+        email: bool,
     ) -> Result<IssuedSecrets> {
         Self::refuse_if_suspended(app, "created")?;
         let who = Holder {
@@ -417,6 +438,7 @@ impl Store {
         };
         let mut at = app.clone();
         at.details.permissions = permissions;
+        at.details.request_email = email && app.details.request_email;
         let s = self.issue_credential_for(&at, CredentialKind::Access, &who, false)?;
         self.record(
             "serve.access_token",

@@ -239,3 +239,59 @@ fn deleting_an_app_destroys_its_credentials() {
         .unwrap();
     assert_eq!(n, 0);
 }
+
+#[test]
+fn an_access_token_keeps_the_email_grant_of_when_it_was_made() {
+    let d = tempfile::tempdir().unwrap();
+    let s = new_store(d.path());
+    let asks = AppPatch {
+        terms_url: Some(Some("https://example.com/terms".into())),
+        privacy_url: Some(Some("https://example.com/privacy".into())),
+        request_email: Some(true),
+        ..AppPatch::default()
+    };
+    let (app, _) = s.create_app("a", None, &asks).unwrap();
+    let owner = own(&s, CredentialKind::Access).user_id;
+    assert!(!s.grants_email(app.id, owner).unwrap(), "no token yet");
+    s.create_credential(
+        &app,
+        CredentialKind::Access,
+        &own(&s, CredentialKind::Access),
+    )
+    .unwrap();
+    assert!(s.grants_email(app.id, owner).unwrap());
+    // The app stops asking: the token made before keeps its grant.
+    let off = AppPatch {
+        request_email: Some(false),
+        ..AppPatch::default()
+    };
+    s.update_app(&app, &off).unwrap();
+    assert!(s.grants_email(app.id, owner).unwrap());
+    // A token made now is not granted email; nor is a revoked one.
+    let app = s.app(app.id).unwrap();
+    s.regenerate_credential(
+        &app,
+        CredentialKind::Access,
+        &own(&s, CredentialKind::Access),
+    )
+    .unwrap();
+    assert!(!s.grants_email(app.id, owner).unwrap());
+    s.update_app(&app, &asks).unwrap();
+    assert!(!s.grants_email(app.id, owner).unwrap());
+    // The flow's token takes the page's answer and the app's toggle now.
+    let app = s.app(app.id).unwrap();
+    let handle = s.owner().unwrap().handle;
+    s.issue_flow_token(&app, owner, &handle, app.details.permissions, false)
+        .unwrap();
+    assert!(!s.grants_email(app.id, owner).unwrap());
+    s.issue_flow_token(&app, owner, &handle, app.details.permissions, true)
+        .unwrap();
+    assert!(s.grants_email(app.id, owner).unwrap());
+    s.revoke_credential(
+        &app,
+        CredentialKind::Access,
+        &own(&s, CredentialKind::Access),
+    )
+    .unwrap();
+    assert!(!s.grants_email(app.id, owner).unwrap());
+}
