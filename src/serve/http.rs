@@ -195,7 +195,8 @@ pub fn read_request(
 pub struct Response {
     /// The status code.
     pub status: u16,
-    /// Headers besides `Content-Length`, `Date` and `Connection`.
+    /// Headers besides `Content-Length`, `Date` and `Connection`;
+    /// `Cache-Control: no-store` unless they have a `Cache-Control`.
     pub headers: Vec<(&'static str, String)>,
     /// The body.
     pub body: Vec<u8>,
@@ -263,10 +264,14 @@ pub fn write_response(
     }
     write!(
         out,
-        "Content-Length: {}\r\nDate: {}\r\nCache-Control: no-store\r\n",
+        "Content-Length: {}\r\nDate: {}\r\n",
         resp.body.len(),
         httpdate::fmt_http_date(std::time::SystemTime::now())
     )?;
+    // Nothing is cached but what says it may be (the stylesheet).
+    if !resp.headers.iter().any(|(n, _)| *n == "Cache-Control") {
+        out.extend_from_slice(b"Cache-Control: no-store\r\n");
+    }
     if !keep_alive {
         out.extend_from_slice(b"Connection: close\r\n");
     }

@@ -185,31 +185,21 @@ pub fn request_token(shared: &Shared, req: &HttpRequest, now: i64) -> Result<(Re
     Ok((resp, who))
 }
 
-fn describe(p: Permissions) -> (Vec<&'static str>, Vec<&'static str>) {
-    let mut can = vec!["See your posts, your profile and your account settings."];
-    let mut cannot = vec!["See your password."];
-    match p {
-        Permissions::Read => {
-            cannot.push("Post, follow, or change anything for you.");
-            cannot.push("Read or send your Direct Messages.");
-        }
-        Permissions::ReadWrite => {
-            can.push("Post and delete posts, follow and unfollow, and update your profile.");
-            cannot.push("Read or send your Direct Messages.");
-        }
-        Permissions::ReadWriteDm => {
-            can.push("Post and delete posts, follow and unfollow, and update your profile.");
-            can.push("Read and send your Direct Messages.");
-        }
-    }
-    (can, cannot)
-}
-
 /// Everyone the picker shows: the owner first, then the local users.
-fn people(s: &Store) -> Result<Vec<(u64, String, bool)>> {
+fn people(s: &Store) -> Result<Vec<pages::Person>> {
     let owner = s.owner()?;
-    let mut out = vec![(owner.user_id, owner.handle, true)];
-    out.extend(s.users()?.into_iter().map(|u| (u.id, u.handle, false)));
+    let mut out = vec![pages::Person {
+        id: owner.user_id,
+        handle: owner.handle,
+        name: None,
+        owner: true,
+    }];
+    out.extend(s.users()?.into_iter().map(|u| pages::Person {
+        id: u.id,
+        handle: u.handle,
+        name: u.name,
+        owner: false,
+    }));
     Ok(out)
 }
 
@@ -320,48 +310,24 @@ pub fn authorize_page(shared: &Shared, req: &HttpRequest, now: i64) -> Result<(R
         };
         return Ok((approve(shared, &tok, uid, &app.name, now), who));
     }
-    let (can, cannot) = describe(p.access);
     let preselect = want
         .as_deref()
         .and_then(|w| {
             people
                 .iter()
-                .position(|(_, h, _)| h.to_ascii_lowercase() == w)
+                .position(|p| p.handle.to_ascii_lowercase() == w)
         })
         .unwrap_or(0);
-    let users: Vec<_> = people
-        .iter()
-        .enumerate()
-        .map(|(i, (id, handle, owner))| {
-            minijinja::context! {
-                id => id.to_string(), screen_name => handle, owner => owner,
-                selected => i == preselect,
-            }
-        })
-        .collect();
-    let icon = app.details.icon.as_ref().map(|i| {
-        use base64::Engine as _;
-        format!(
-            "data:image/{};base64,{}",
-            i.format.as_str(),
-            base64::engine::general_purpose::STANDARD.encode(&i.bytes)
-        )
+    let page = pages::authorize(&pages::Authorize {
+        app: &app,
+        access: p.access,
+        email: p.email,
+        people: &people,
+        preselect,
+        csrf: &p.csrf,
+        token: &tok,
     });
-    let ctx = minijinja::context! {
-        app => minijinja::context! {
-            name => app.name,
-            description => app.details.description,
-            website => app.details.website_url,
-            icon => icon,
-        },
-        can => can,
-        cannot => cannot,
-        email => p.email,
-        csrf => p.csrf,
-        token => tok,
-        users => users,
-    };
-    Ok((pages::render("authorize.html", ctx), who))
+    Ok((page, who))
 }
 
 /// `POST /oauth/authorize`: the form's Authorize or Cancel.

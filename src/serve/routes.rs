@@ -6,6 +6,7 @@ use super::errors;
 use super::http::Response;
 use super::identity::{self, Endpoint};
 use super::oauth1;
+use super::pages;
 use super::state::Shared;
 use crate::oauth::HttpRequest;
 
@@ -62,6 +63,9 @@ pub fn handle(shared: &Shared, req: &HttpRequest) -> (Response, Who) {
         "/oauth/access_token" if post || get => oauth1::access_token(shared, req, now),
         "/1.1/oauth/invalidate_token" | "/1.1/oauth/invalidate_token.json" if post => {
             oauth1::invalidate(shared, req, now)
+        }
+        path if get && path == pages::stylesheet_path() => {
+            Ok((pages::stylesheet(), Who::default()))
         }
         "/oauth2/token"
         | "/oauth2/invalidate_token"

@@ -3,6 +3,7 @@
 
 mod access;
 mod apps;
+mod browser;
 mod clients;
 mod completion;
 mod durability;
