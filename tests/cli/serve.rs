@@ -615,11 +615,24 @@ fn flow_with(
 /// Runs the client `script` of tests/clients/ with `spec` on its stdin;
 /// asserts it succeeded (showing its stderr and the server's log) and
 /// returns the JSON it printed.
-fn run_client(
+pub fn run_client(
     python: &str,
     script: &str,
     spec: &serde_json::Value,
     s: &Server,
+) -> serde_json::Value {
+    converse(python, script, spec, s, None)
+}
+
+/// The same, for a client that asks a question: `spec` is the first line
+/// of its stdin, its first line of stdout is a JSON question, and what
+/// `answer` makes of it the second line of its stdin.
+pub fn converse(
+    python: &str,
+    script: &str,
+    spec: &serde_json::Value,
+    s: &Server,
+    answer: Option<&dyn Fn(&serde_json::Value) -> serde_json::Value>,
 ) -> serde_json::Value {
     let path = format!("{}/tests/clients/{script}", env!("CARGO_MANIFEST_DIR"));
     let mut child = std::process::Command::new(python)
@@ -629,20 +642,32 @@ fn run_client(
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(spec.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        s.log()
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    // Read as it comes, so that a client writing much there never blocks.
+    let mut err = child.stderr.take().unwrap();
+    let stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = err.read_to_string(&mut text);
+        text
+    });
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    writeln!(stdin, "{spec}").unwrap();
+    let mut asked = String::new();
+    if let Some(answer) = answer {
+        stdout.read_line(&mut asked).unwrap();
+        // A client that failed before asking says why on stderr.
+        if let Ok(q) = serde_json::from_str(&asked) {
+            writeln!(stdin, "{}", answer(&q)).unwrap();
+        }
+    }
+    drop(stdin);
+    let mut out = Vec::new();
+    stdout.read_to_end(&mut out).unwrap();
+    let status = child.wait().unwrap();
+    let stderr = stderr.join().unwrap();
+    assert!(status.success(), "{asked}{stderr}\n{}", s.log());
+    serde_json::from_slice(&out)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{stderr}", String::from_utf8_lossy(&out)))
 }
 
 const CB: &str = "http://127.0.0.1:9/cb?from=app";
