@@ -177,8 +177,8 @@ Examples:
     #[command(after_help = "\
 Examples:
   appctl serve
-  appctl serve --listen 127.0.0.1:8080
-  appctl serve --approve-as alice_test")]
+  appctl serve --listen 127.0.0.1:8080 --approve-as alice_test
+  appctl serve --alias-origin https://api.twitter.com")]
     Serve(ServeArgs),
     /// Show the store's path, owner, contents and this shell's session; never asks for the passphrase
     #[command(after_help = "\
@@ -288,6 +288,10 @@ pub struct ServeArgs {
     /// Approve every request token at once as USER (handle or ID), without showing the page
     #[arg(long, value_name = "USER")]
     pub approve_as: Option<String>,
+    /// Also accept OAuth 1.0a signatures made for this origin (scheme://host[:port]), for
+    /// clients that sign for the real host and are sent here (repeatable)
+    #[arg(long, value_name = "URL")]
+    pub alias_origin: Vec<String>,
 }
 
 /// Arguments of `backup`.

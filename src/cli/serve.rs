@@ -12,8 +12,13 @@ pub(super) fn run(ctx: &Ctx, a: &ServeArgs) -> Result<()> {
         listen: a.listen,
         allow_remote: a.allow_remote,
         approve_as: a.approve_as.clone(),
+        alias_origins: a
+            .alias_origin
+            .iter()
+            .map(|o| serve::origins::alias_origin(o))
+            .collect::<Result<_>>()?,
     };
-    // Refused before the passphrase is asked for.
+    // Refused, as a bad --alias-origin is, before the passphrase is asked for.
     serve::check_listen(&cfg)?;
     let store = ctx.open_read()?;
     if let Some(u) = &a.approve_as {

@@ -9,4 +9,4 @@ pub mod signature;
 pub mod verify;
 
 pub use request::{HttpRequest, ParseError, Scheme};
-pub use verify::{AuthScheme, Found, Lookup, Outcome, Reason, verify};
+pub use verify::{AuthScheme, Found, Lookup, Outcome, Reason, verify, verify_for};

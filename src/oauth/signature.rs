@@ -149,9 +149,10 @@ pub enum Normalisation {
     /// A (name, value) pair found identically in two sources counts once,
     /// as twitter-api-v2's `login()` signs its `oauth_token`.
     Dedup,
-    /// The origin replaced by one of the platform's, for clients that
-    /// rewrite the URL after signing.
-    Alias(&'static str),
+    /// The origin replaced by another one (the platform's, or one given to
+    /// `serve --alias-origin`), for clients that rewrite the URL after
+    /// signing.
+    Alias(String),
 }
 
 impl Normalisation {

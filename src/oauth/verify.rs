@@ -169,9 +169,25 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.ct_eq(b).into()
 }
 
-/// Verifies `req` against the credentials `lookup` finds, at Unix time `now`.
-/// Errors are the store's; every verdict on the request is an [`Outcome`].
+/// Verifies `req` against the credentials `lookup` finds, at Unix time `now`,
+/// an OAuth 1.0a signature made for one of the platform's origins counting
+/// too ([`verify_for`] with [`PLATFORM_ORIGINS`]). Errors are the store's;
+/// every verdict on the request is an [`Outcome`].
 pub fn verify(req: &HttpRequest, lookup: &impl Lookup, now: i64) -> Result<Outcome> {
+    verify_for(req, lookup, now, &PLATFORM_ORIGINS)
+}
+
+/// [`verify`], with an OAuth 1.0a signature made for one of `aliases`
+/// (origins as `scheme://host[:port]`, lower-case, no default port) in
+/// place of the request's own origin counting too, unless the request went
+/// to one of them: then only its own origin counts, so that a signature
+/// made for one alias never passes for a request sent to another.
+pub fn verify_for(
+    req: &HttpRequest,
+    lookup: &impl Lookup,
+    now: i64,
+    aliases: &[impl AsRef<str>],
+) -> Result<Outcome> {
     let out = Outcome::default();
     let auth = match req.header("Authorization") {
         Ok(a) => a,
@@ -180,7 +196,9 @@ pub fn verify(req: &HttpRequest, lookup: &impl Lookup, now: i64) -> Result<Outco
     let Some(auth) = auth else {
         // Parameters may travel in the query or body alone.
         return match signature::collect(req) {
-            Ok(p) if p.iter().any(|p| p.name.starts_with(b"oauth_")) => oauth1(req, p, lookup, now),
+            Ok(p) if p.iter().any(|p| p.name.starts_with(b"oauth_")) => {
+                oauth1(req, p, lookup, now, aliases)
+            }
             Ok(_) => Ok(out.malformed("the request carries no credentials")),
             Err(e) => Ok(Outcome {
                 scheme: Some(AuthScheme::OAuth1),
@@ -194,7 +212,7 @@ pub fn verify(req: &HttpRequest, lookup: &impl Lookup, now: i64) -> Result<Outco
     let rest = rest.trim_ascii();
     if word.eq_ignore_ascii_case(b"OAuth") {
         return match signature::collect(req) {
-            Ok(p) => oauth1(req, p, lookup, now),
+            Ok(p) => oauth1(req, p, lookup, now, aliases),
             Err(e) => Ok(Outcome {
                 scheme: Some(AuthScheme::OAuth1),
                 ..out
@@ -312,6 +330,7 @@ fn oauth1(
     params: Vec<Param>,
     lookup: &impl Lookup,
     now: i64,
+    aliases: &[impl AsRef<str>],
 ) -> Result<Outcome> {
     let mut out = Outcome {
         scheme: Some(AuthScheme::OAuth1),
@@ -373,13 +392,13 @@ fn oauth1(
         ));
     }
     // A URL rewritten after signing: only for a request that did not go to
-    // the platform's own origins, so that a signature made for one of them
-    // never passes for the other.
-    if !PLATFORM_ORIGINS.contains(&req.origin.as_str()) {
-        for origin in PLATFORM_ORIGINS {
+    // one of the aliases, so that a signature made for one of them never
+    // passes for another.
+    if !aliases.iter().any(|a| a.as_ref() == req.origin) {
+        for origin in aliases.iter().map(AsRef::as_ref) {
             let aliased = format!("{origin}{}", req.path);
             variants.push((
-                Normalisation::Alias(origin),
+                Normalisation::Alias(origin.to_string()),
                 signature::base_string(
                     &req.method,
                     &aliased,
@@ -595,6 +614,37 @@ mod tests {
             Some("alias:https://api.twitter.com"),
             "{o:?}"
         );
+    }
+
+    #[test]
+    fn verify_for_accepts_only_the_aliases_it_is_given() {
+        // Signed for https://api.twitter.com, sent to a local origin.
+        let local = request("127.0.0.1:8443", "hCtSmYh+iHYCEqBWrE7C7hYmtUk=", "");
+        let at = |aliases: &[&str]| {
+            let req = parse(local.as_bytes(), Scheme::Https).unwrap();
+            verify_for(&req, &store(), TS, aliases).unwrap()
+        };
+        assert_eq!(at(&[]).reason, Some(Reason::BadSignature));
+        assert_eq!(
+            at(&["https://api.x.com"]).reason,
+            Some(Reason::BadSignature)
+        );
+        let o = at(&["https://api.x.com", "https://api.twitter.com"]);
+        assert_eq!(o.reason, None, "{o:?}");
+        assert_eq!(
+            o.normalisation.as_deref(),
+            Some("alias:https://api.twitter.com")
+        );
+        // A request that went to one alias is checked against its own origin only.
+        let sent = request("api.x.com", "hCtSmYh+iHYCEqBWrE7C7hYmtUk=", "");
+        let req = parse(sent.as_bytes(), Scheme::Https).unwrap();
+        let o = verify_for(
+            &req,
+            &store(),
+            TS,
+            &["https://api.twitter.com", "https://api.x.com"],
+        );
+        assert_eq!(o.unwrap().reason, Some(Reason::BadSignature));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::routes::Who;
 use super::state::Shared;
 use crate::error::Result;
 use crate::oauth::signature::{self, Param};
-use crate::oauth::{AuthScheme, HttpRequest, Lookup, Outcome, verify};
+use crate::oauth::{AuthScheme, HttpRequest, Lookup, Outcome, verify_for};
 
 fn param<'a>(params: &'a [Param], name: &str) -> &'a [u8] {
     params
@@ -24,15 +24,18 @@ pub fn who(o: &Outcome) -> Who {
     }
 }
 
-/// The verdict on `req`, with a replayed OAuth 1.0a nonce refused. The
-/// outer error is the store's; the inner one a refusal for the client.
+/// The verdict on `req`, with a replayed OAuth 1.0a nonce refused. A
+/// signature counts when made for the request's own origin (its `Host`) or
+/// one given with `--alias-origin`, not for the platform's origins unless
+/// they are given. The outer error is the store's; the inner one a refusal
+/// for the client.
 pub fn check(
     shared: &Shared,
     store: &impl Lookup,
     req: &HttpRequest,
     now: i64,
 ) -> Result<std::result::Result<Outcome, (Refusal, Who)>> {
-    let o = verify(req, store, now)?;
+    let o = verify_for(req, store, now, shared.aliases())?;
     if let Some(r) = o.reason {
         return Ok(Err((Refusal::Verdict(r), who(&o))));
     }

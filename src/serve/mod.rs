@@ -17,6 +17,7 @@ pub mod http;
 mod identity;
 pub mod nonces;
 mod oauth1;
+pub mod origins;
 mod pages;
 mod routes;
 mod state;
@@ -50,6 +51,9 @@ pub struct Config {
     pub allow_remote: bool,
     /// `--approve-as`: approve every request token at once as this user.
     pub approve_as: Option<String>,
+    /// `--alias-origin`: other origins an OAuth 1.0a signature may have
+    /// been made for, as [`origins::alias_origin`] writes them.
+    pub alias_origins: Vec<String>,
 }
 
 /// The base URL a client uses for `addr`.
@@ -93,6 +97,7 @@ pub fn run(store: Store, cfg: &Config, ready: impl FnOnce(&str) -> Result<()>) -
         store,
         Arc::clone(&stop),
         cfg.approve_as.clone(),
+        cfg.alias_origins.clone(),
     ));
     ready(&base_url(addr))?;
     // A blocking accept is woken for a stop by a connection to itself.
@@ -200,6 +205,7 @@ mod tests {
             listen: a.parse().unwrap(),
             allow_remote,
             approve_as: None,
+            alias_origins: Vec::new(),
         };
         assert!(check_listen(&cfg("127.0.0.1:0", false)).is_ok());
         assert!(check_listen(&cfg("[::1]:0", false)).is_ok());

@@ -21,6 +21,7 @@ pub struct Shared {
     nonces: Mutex<Nonces>,
     flow: Mutex<Flow>,
     approve_as: Option<String>,
+    aliases: Vec<String>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -28,7 +29,12 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub fn new(store: Store, stop: Arc<AtomicBool>, approve_as: Option<String>) -> Shared {
+    pub fn new(
+        store: Store,
+        stop: Arc<AtomicBool>,
+        approve_as: Option<String>,
+        aliases: Vec<String>,
+    ) -> Shared {
         let stamp = Stamp::of(store.path()).ok();
         Shared {
             current: Mutex::new(Current { store, stamp }),
@@ -37,7 +43,13 @@ impl Shared {
             nonces: Mutex::new(Nonces::default()),
             flow: Mutex::new(Flow::default()),
             approve_as,
+            aliases,
         }
+    }
+
+    /// `--alias-origin`: the other origins a signature may be made for.
+    pub fn aliases(&self) -> &[String] {
+        &self.aliases
     }
 
     /// Remembers a signed request's nonce; see [`Nonces::check`].

@@ -19,6 +19,7 @@ mod projects;
 mod pty;
 mod rotation;
 mod serve;
+mod serve_tls;
 mod status;
 mod store_file;
 mod terminal;

@@ -27,8 +27,11 @@ impl Server {
         let mut url = String::new();
         out.read_line(&mut url).unwrap();
         let url = url.trim_end().to_string();
-        assert!(url.starts_with("http://"), "first line {url:?}");
-        let addr = url.trim_start_matches("http://").to_string();
+        let addr = url
+            .strip_prefix("http://")
+            .or_else(|| url.strip_prefix("https://"))
+            .unwrap_or_else(|| panic!("first line {url:?}"))
+            .to_string();
         let log = Arc::new(Mutex::new(String::new()));
         let mut err = child.stderr.take().unwrap();
         let sink = Arc::clone(&log);
@@ -297,6 +300,20 @@ pub fn signed_query(
     token: Option<(&str, &str)>,
     extra: &[(&str, &str)],
 ) -> String {
+    signed_for(&s.url, method, path, query, c, token, extra)
+}
+
+/// As [`signed_query`], signed for `base` (`scheme://host[:port]`)
+/// whatever the request is sent to.
+pub fn signed_for(
+    base: &str,
+    method: &str,
+    path: &str,
+    query: &[(&str, &str)],
+    c: &Creds,
+    token: Option<(&str, &str)>,
+    extra: &[(&str, &str)],
+) -> String {
     use appctl::oauth::encode::encode;
     use appctl::oauth::signature::{Param, Source, base_string, sign};
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -328,7 +345,7 @@ pub fn signed_query(
         .map(|p| param(p, Source::Header))
         .chain(query.iter().map(|p| param(p, Source::Query)))
         .collect();
-    let base = base_string(method, &format!("{}{path}", s.url), &params);
+    let base = base_string(method, &format!("{base}{path}"), &params);
     let sig = sign(&base, &c.secret, token.map_or("", |t| t.1));
     let mut h = String::from("Authorization: OAuth ");
     for (n, v) in pairs {
@@ -346,12 +363,12 @@ fn basic(c: &Creds) -> String {
 
 const FORM: &str = "Content-Type: application/x-www-form-urlencoded;charset=UTF-8";
 
-fn json_body(resp: &str) -> serde_json::Value {
+pub fn json_body(resp: &str) -> serde_json::Value {
     serde_json::from_str(body(resp)).unwrap_or_else(|_| panic!("not JSON: {resp}"))
 }
 
 /// The v1.1 error code of a response.
-fn code(resp: &str) -> i64 {
+pub fn code(resp: &str) -> i64 {
     json_body(resp)["errors"][0]["code"].as_i64().unwrap_or(0)
 }
 
