@@ -265,6 +265,11 @@ pub(super) fn check(ctx: &Ctx) -> Result<()> {
                 "credentials": r.credentials,
                 "events": r.events,
             },
+            "tls_ca": r.tls_ca.as_ref().map(|(name, until, sha256)| json!({
+                "name": name,
+                "not_after": output::time(*until),
+                "sha256": sha256,
+            })),
             "modes": modes.iter().map(|(what, m, _)| (what.replace(' ', "_"), json!(m.map(|m| format!("{m:04o}"))))).collect::<serde_json::Map<_, _>>(),
             "problems": r.problems,
             "warnings": warnings,
@@ -304,6 +309,17 @@ pub(super) fn check(ctx: &Ctx) -> Result<()> {
                 "{} project(s), {} app(s), {} credential(s), {} event(s)",
                 r.projects, r.apps, r.credentials, r.events
             ),
+        ]);
+        t.add_row(vec![
+            "Local CA (serve --tls)".to_string(),
+            r.tls_ca
+                .as_ref()
+                .map_or("none yet".to_string(), |(name, until, sha256)| {
+                    format!(
+                        "{name}, valid until {}, SHA-256 {sha256}",
+                        output::time(*until)
+                    )
+                }),
         ]);
         for (what, m, _) in &modes {
             t.add_row(vec![

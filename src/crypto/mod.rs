@@ -1,8 +1,10 @@
 //! Cryptographic building blocks: key derivation ([`kdf`]), authenticated
-//! encryption ([`aead`]) and the generation of credential values ([`token`]).
+//! encryption ([`aead`]), the generation of credential values ([`token`])
+//! and the local certificate authority of `serve --tls` ([`ca`]).
 //! Nothing here knows about SQLite or files.
 
 pub mod aead;
+pub mod ca;
 pub mod kdf;
 pub mod token;
 pub mod x25519;

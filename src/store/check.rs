@@ -26,6 +26,9 @@ pub struct CheckReport {
     pub credentials: i64,
     /// Number of event log entries.
     pub events: i64,
+    /// The local CA of `serve --tls`, if one was made: its name, end
+    /// (Unix seconds) and SHA-256 fingerprint.
+    pub tls_ca: Option<(String, i64, String)>,
     /// Broken invariants; empty when the store is sound.
     pub problems: Vec<String>,
 }
@@ -245,6 +248,20 @@ impl Store {
             }
         }
 
+        // The CA's key must be the one its certificate vouches for: a
+        // server certificate it issues is verified as a client would.
+        let tls_ca = match self.tls_ca() {
+            Ok(Some(ca)) => {
+                problems.extend(ca.problems(super::now()));
+                Some((ca.name.clone(), ca.not_after, ca.fingerprint()))
+            }
+            Ok(None) => None,
+            Err(_) => {
+                problems.push("the local CA's row is malformed".into());
+                None
+            }
+        };
+
         Ok(CheckReport {
             format_version: self.header().version,
             schema_version: self.file_schema_version(),
@@ -258,6 +275,7 @@ impl Store {
             apps: self.count("apps")?,
             credentials: self.count("credentials")?,
             events: self.count("events")?,
+            tls_ca,
             problems,
         })
     }
@@ -279,6 +297,40 @@ mod tests {
         // bearer token.
         assert_eq!((r.apps, r.credentials, r.events), (1, 2, 2));
         assert_eq!(r.slots.len(), 2);
+    }
+
+    #[test]
+    fn a_local_ca_is_checked_against_its_certificate() {
+        let d = tempfile::tempdir().unwrap();
+        let s = new_store(d.path());
+        assert!(s.check().unwrap().tls_ca.is_none());
+        let now = crate::store::now();
+        let (s, ca, made) = s
+            .usable_tls_ca(now, std::time::Duration::from_secs(1))
+            .unwrap();
+        assert!(made);
+        let r = s.check().unwrap();
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert_eq!(
+            r.tls_ca,
+            Some((ca.name.clone(), ca.not_after, ca.fingerprint()))
+        );
+        // Another key under the same certificate.
+        let other = crate::crypto::ca::Ca::make(now).unwrap();
+        s.conn()
+            .execute("UPDATE tls_ca SET key_pkcs8 = ?1", [&other.key[..]])
+            .unwrap();
+        assert_eq!(
+            s.check().unwrap().problems,
+            ["the local CA's key does not match its certificate"]
+        );
+        s.conn()
+            .execute_batch("UPDATE tls_ca SET key_pkcs8 = 'text, not a key'")
+            .unwrap();
+        assert_eq!(
+            s.check().unwrap().problems,
+            ["the local CA's row is malformed"]
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod import;
 mod keys;
 mod lookup;
 mod projects;
+mod tls_ca;
 mod users;
 #[cfg(test)]
 mod vectors;

@@ -145,6 +145,20 @@ const MIGRATIONS: &[&str] = &[
        SET grants_email = (SELECT request_email FROM apps WHERE apps.id = credentials.app_id)
      WHERE kind = 'access';
     ",
+    // 7: the local CA of `serve --tls`, made on first use: at most one row.
+    // Its key is a secret like the credentials' and lives, as they do,
+    // only in the encrypted image.
+    "
+    CREATE TABLE tls_ca (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        name       TEXT NOT NULL,
+        key_pkcs8  BLOB NOT NULL,
+        cert_der   BLOB NOT NULL,
+        not_before INTEGER NOT NULL,
+        not_after  INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    ",
 ];
 
 /// The schema version this code writes.
@@ -240,6 +254,33 @@ mod tests {
                 (2, "access".into(), Some(false)),
             ]
         );
+    }
+
+    #[test]
+    fn migration_7_adds_an_empty_place_for_the_local_ca_and_keeps_the_rest() {
+        let c = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..6] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 6).unwrap();
+        c.execute_batch(
+            "INSERT INTO apps (id, name, permissions, status, created_at, updated_at)
+               VALUES (1, 'a', 'read', 'active', 0, 0);
+             INSERT INTO credentials (app_id, kind, state, key_value, secret_value, fingerprint, created_at)
+               VALUES (1, 'consumer', 'active', 'k', 's', x'00', 0);",
+        )
+        .unwrap();
+        migrate(&c).unwrap();
+        let count = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(count("SELECT count(*) FROM tls_ca"), 0);
+        assert_eq!(count("SELECT count(*) FROM credentials"), 1);
+        let row =
+            "INSERT INTO tls_ca (id, name, key_pkcs8, cert_der, not_before, not_after, created_at)
+                   VALUES (?1, 'n', x'01', x'02', 0, 1, 0)";
+        c.execute(row, [1]).unwrap();
+        // One CA at most.
+        assert!(c.execute(row, [2]).is_err());
+        assert!(c.execute(row, [1]).is_err());
     }
 
     #[test]
