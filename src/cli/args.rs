@@ -174,11 +174,17 @@ Examples:
     /// (method, path without query, status, app, user, milliseconds). Each
     /// request sees the store as the last command left it; if `passwd`
     /// gives the store a new data key, the server stops with exit 5.
+    ///
+    /// With --tls it serves HTTPS (TLS 1.3) and the first line is an
+    /// https:// URL. The store keeps one local CA (ECDSA P-256, valid for
+    /// ten years, made on first use and logged); the server's own
+    /// certificate is made anew at each start and never stored. Clients
+    /// trust the CA through the file `appctl serve --print-ca` writes.
     #[command(after_help = "\
 Examples:
-  appctl serve
   appctl serve --listen 127.0.0.1:8080 --approve-as alice_test
-  appctl serve --alias-origin https://api.twitter.com")]
+  appctl serve --print-ca > appctl-ca.pem
+  appctl serve --tls --alias-origin https://api.twitter.com")]
     Serve(ServeArgs),
     /// Show the store's path, owner, contents and this shell's session; never asks for the passphrase
     #[command(after_help = "\
@@ -292,6 +298,17 @@ pub struct ServeArgs {
     /// clients that sign for the real host and are sent here (repeatable)
     #[arg(long, value_name = "URL")]
     pub alias_origin: Vec<String>,
+    /// Serve HTTPS, with a certificate made at start by the store's local CA (made on first use)
+    /// for 127.0.0.1, ::1, localhost and each --tls-name
+    #[arg(long)]
+    pub tls: bool,
+    /// Also make the certificate for NAME, a DNS name or an IP address (repeatable)
+    #[arg(long, value_name = "NAME", requires = "tls")]
+    pub tls_name: Vec<String>,
+    /// Print the local CA's certificate (PEM) and exit, making the CA if there is none; for
+    /// REQUESTS_CA_BUNDLE or NODE_EXTRA_CA_CERTS
+    #[arg(long, conflicts_with_all = ["listen", "allow_remote", "approve_as", "alias_origin", "tls_name"])]
+    pub print_ca: bool,
 }
 
 /// Arguments of `backup`.

@@ -21,13 +21,14 @@ pub mod origins;
 mod pages;
 mod routes;
 mod state;
+pub mod tls;
 
 use crate::error::{Error, Kind, Result};
 use crate::oauth::Scheme;
 use crate::store::Store;
 use http::{ReadError, Response};
 use state::Shared;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -54,11 +55,25 @@ pub struct Config {
     /// `--alias-origin`: other origins an OAuth 1.0a signature may have
     /// been made for, as [`origins::alias_origin`] writes them.
     pub alias_origins: Vec<String>,
+    /// `--tls`: serve HTTPS with this configuration ([`tls::config`]).
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+}
+
+/// A connection requests are read from: TCP, or TLS over it.
+pub trait Connection: Read + Write + http::Timeouts {
+    /// Says that nothing more will be written (TLS first says close_notify).
+    fn close_write(&mut self);
+}
+
+impl Connection for TcpStream {
+    fn close_write(&mut self) {
+        let _ = self.shutdown(std::net::Shutdown::Write);
+    }
 }
 
 /// The base URL a client uses for `addr`.
-pub fn base_url(addr: SocketAddr) -> String {
-    format!("http://{addr}")
+pub fn base_url(addr: SocketAddr, tls: bool) -> String {
+    format!("{}://{addr}", if tls { "https" } else { "http" })
 }
 
 /// Refuses a non-loopback address unless allowed (exit 9).
@@ -99,7 +114,8 @@ pub fn run(store: Store, cfg: &Config, ready: impl FnOnce(&str) -> Result<()>) -
         cfg.approve_as.clone(),
         cfg.alias_origins.clone(),
     ));
-    ready(&base_url(addr))?;
+    let base = base_url(addr, cfg.tls.is_some());
+    ready(&base)?;
     // A blocking accept is woken for a stop by a connection to itself.
     {
         let stop = Arc::clone(&stop);
@@ -120,15 +136,39 @@ pub fn run(store: Store, cfg: &Config, ready: impl FnOnce(&str) -> Result<()>) -
         };
         if active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
             active.fetch_sub(1, Ordering::SeqCst);
-            let resp = Response::text(503, "too many connections\n");
-            let _ = conn.set_write_timeout(Some(Duration::from_secs(1)));
-            let _ = http::write_response(&mut conn, &resp, false, false);
+            // Over TLS a plain 503 would be garbage to the client: it is
+            // only closed.
+            if cfg.tls.is_none() {
+                let resp = Response::text(503, "too many connections\n");
+                let _ = conn.set_write_timeout(Some(Duration::from_secs(1)));
+                let _ = http::write_response(&mut conn, &resp, false, false);
+            }
             continue;
         }
         let shared = Arc::clone(&shared);
         let active = Arc::clone(&active);
+        let tls = cfg.tls.clone();
+        let base = base.clone();
         std::thread::spawn(move || {
-            serve_connection(conn, &shared);
+            let _ = conn.set_nodelay(true);
+            let _ = conn.set_write_timeout(Some(Duration::from_secs(10)));
+            match tls {
+                None => serve_connection(conn, &shared, Scheme::Http),
+                Some(tls) => {
+                    let started = Instant::now();
+                    match tls::accept(conn, &tls, &base) {
+                        Ok(c) => serve_connection(c, &shared, Scheme::Https),
+                        Err(tls::Refused::PlainHttp) => {
+                            log("-", "-", 400, &routes::Who::default(), started);
+                        }
+                        Err(tls::Refused::Handshake(why)) => {
+                            let line = format!("TLS handshake failed: {why}\n");
+                            let _ = std::io::stderr().lock().write_all(line.as_bytes());
+                        }
+                        Err(tls::Refused::Closed) => {}
+                    }
+                }
+            }
             active.fetch_sub(1, Ordering::SeqCst);
         });
     }
@@ -155,9 +195,7 @@ fn log(method: &str, path: &str, status: u16, who: &routes::Who, started: Instan
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
-fn serve_connection(mut conn: TcpStream, shared: &Shared) {
-    let _ = conn.set_nodelay(true);
-    let _ = conn.set_write_timeout(Some(Duration::from_secs(10)));
+fn serve_connection(mut conn: impl Connection, shared: &Shared, scheme: Scheme) {
     let mut buf = http::Buffer::default();
     let mut idle = Duration::ZERO;
     loop {
@@ -165,7 +203,7 @@ fn serve_connection(mut conn: TcpStream, shared: &Shared) {
             return;
         }
         let started = Instant::now();
-        match http::read_request(&mut conn, &mut buf, Scheme::Http, IDLE_SLICE) {
+        match http::read_request(&mut conn, &mut buf, scheme, IDLE_SLICE) {
             Ok((req, keep_alive)) => {
                 idle = Duration::ZERO;
                 let (resp, who) = routes::handle(shared, &req);
@@ -188,7 +226,7 @@ fn serve_connection(mut conn: TcpStream, shared: &Shared) {
                 let resp = Response::text(status, &format!("{why}\n"));
                 let _ = http::write_response(&mut conn, &resp, false, false);
                 log("-", "-", status, &routes::Who::default(), started);
-                let _ = conn.shutdown(std::net::Shutdown::Write);
+                conn.close_write();
                 return;
             }
         }
@@ -206,12 +244,20 @@ mod tests {
             allow_remote,
             approve_as: None,
             alias_origins: Vec::new(),
+            tls: None,
         };
         assert!(check_listen(&cfg("127.0.0.1:0", false)).is_ok());
         assert!(check_listen(&cfg("[::1]:0", false)).is_ok());
         let e = check_listen(&cfg("0.0.0.0:0", false)).unwrap_err();
         assert_eq!(e.kind(), Kind::Invalid);
         assert!(check_listen(&cfg("0.0.0.0:0", true)).is_ok());
-        assert_eq!(base_url("[::1]:8080".parse().unwrap()), "http://[::1]:8080");
+        assert_eq!(
+            base_url("[::1]:8080".parse().unwrap(), false),
+            "http://[::1]:8080"
+        );
+        assert_eq!(
+            base_url("127.0.0.1:8443".parse().unwrap(), true),
+            "https://127.0.0.1:8443"
+        );
     }
 }

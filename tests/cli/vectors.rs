@@ -174,7 +174,7 @@ fn every_header_bit_flip_and_sampled_payload_flips_exit_5_or_6() {
 
 /// A copy of the vector `name` as a store, and a function that runs a
 /// command on it with the vectors' passphrase and returns its JSON output.
-fn old_store<'e>(env: &'e Env, name: &str) -> impl Fn(&[&str]) -> serde_json::Value + 'e {
+pub fn old_store<'e>(env: &'e Env, name: &str) -> impl Fn(&[&str]) -> serde_json::Value + 'e {
     let store = env.path("old.appctl");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     std::fs::copy(dir.join(name), &store).unwrap();
