@@ -469,3 +469,77 @@ fn commands_that_make_the_ca_at_once_make_one_between_them() {
         .count();
     assert_eq!(made, 1, "{log}");
 }
+
+#[test]
+fn tweepy_runs_the_3_legged_flow_and_gets_a_bearer_token_over_tls_with_an_alias_origin() {
+    let Some(python) = crate::util::python_with("tweepy") else {
+        return;
+    };
+    let env = Env::new();
+    env.ok(&["users", "add", "tweepy_user", "--name", "Tweepy User"]);
+    let cb = "http://127.0.0.1:9/tweepy-cb";
+    let c = app_with_token(
+        &env,
+        "tweepy-app",
+        &["--callback-url", cb, "--three-legged-oauth", "on"],
+        None,
+    );
+    let ca = ca_file(&env);
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--tls", "--approve-as", "tweepy_user"];
+        args.extend_from_slice(extra);
+        let s = Server::start(&env, &args);
+        let spec = serde_json::json!({
+            "port": port(&s), "ca": ca, "key": c.key, "secret": c.secret, "callback": cb,
+        });
+        (run_client(&python, "tweepy_flow.py", &spec, &s), s)
+    };
+    // Signed for https://api.twitter.com, sent to loopback: refused
+    // unless that origin is given.
+    let (v, _) = run(&[]);
+    assert_eq!(v["request_token"]["type"], "TweepyException", "{v}");
+    let (v, s) = run(&["--alias-origin", "https://api.twitter.com"]);
+    assert_eq!(v["tweepy"], "4.17.0");
+    assert_eq!(
+        v["authorize_url"], "https://api.twitter.com/oauth/authorize",
+        "{v}"
+    );
+    assert_eq!(v["authorize_status"], 302, "{v}");
+    assert_eq!(v["callback"], cb);
+    let users = env.json(&["users", "list"]);
+    let id = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["screen_name"] == "tweepy_user")
+        .unwrap()["id"]
+        .clone();
+    assert_eq!(v["user"]["screen_name"], "tweepy_user", "{v}");
+    assert_eq!(v["user"]["id_str"], id);
+    assert_eq!(v["access_token_prefix"], id);
+    assert_eq!(v["bearer_starts"], "AAAAAAAAAAAAAAAAAAAAA");
+    assert_eq!(v["bearer_on_user_context"]["codes"][0], 220, "{v}");
+    let called: Vec<&str> = v["called"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        called,
+        [
+            "POST https://api.twitter.com/oauth/request_token",
+            "GET https://api.twitter.com/oauth/authorize",
+            "POST https://api.twitter.com/oauth/access_token",
+            "GET https://api.twitter.com/1.1/account/verify_credentials.json",
+            "POST https://api.twitter.com/oauth2/token",
+            "GET https://api.twitter.com/1.1/account/verify_credentials.json",
+        ]
+    );
+    let log = s.log();
+    assert!(log.contains("POST /oauth/access_token 200"), "{log}");
+    assert!(
+        log.contains("GET /1.1/account/verify_credentials.json 200"),
+        "{log}"
+    );
+}
