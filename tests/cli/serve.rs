@@ -16,6 +16,7 @@ pub struct Server {
     pub url: String,
     pub addr: String,
     log: Arc<Mutex<String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
@@ -35,7 +36,7 @@ impl Server {
         let log = Arc::new(Mutex::new(String::new()));
         let mut err = child.stderr.take().unwrap();
         let sink = Arc::clone(&log);
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut chunk = [0u8; 4096];
             while let Ok(n) = err.read(&mut chunk) {
                 if n == 0 {
@@ -51,6 +52,7 @@ impl Server {
             url,
             addr,
             log,
+            reader: Some(reader),
         }
     }
 
@@ -101,11 +103,14 @@ impl Server {
         assert!(ok.success());
     }
 
-    /// Waits for the exit (at most 10 s).
+    /// Waits for the exit (at most 10 s), then for the last of stderr.
     pub fn wait(&mut self) -> ExitStatus {
         let until = Instant::now() + Duration::from_secs(10);
         loop {
             if let Some(s) = self.child.try_wait().unwrap() {
+                if let Some(r) = self.reader.take() {
+                    r.join().unwrap();
+                }
                 return s;
             }
             assert!(Instant::now() < until, "serve did not stop");
