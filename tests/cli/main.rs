@@ -19,6 +19,8 @@ mod projects;
 mod pty;
 mod rotation;
 mod serve;
+mod serve_flow;
+mod serve_identity;
 mod serve_tls;
 mod status;
 mod store_file;
