@@ -1,0 +1,368 @@
+//! The load generator of `benches/serve.sh`: CONNECTIONS keep-alive
+//! connections to a running `appctl serve`, one thread each, sending one
+//! kind of request back to back for SECONDS (or N requests in all), and one
+//! line of figures: requests per second, p50/p99/max latency, the statuses
+//! seen and the CPU time this process used.
+//!
+//! Usage: `serve_bench ADDR KIND CONNECTIONS (--seconds S | --requests N)
+//! [--expect STATUS,...] SECRETS.json...`, or `serve_bench kdf RUNS`: the
+//! median of RUNS key derivations at the default cost, in-process (the one
+//! derivation `appctl serve` does when it starts with a passphrase).
+//!
+//! KIND is one of
+//! - `signed`: `GET /1.1/account/verify_credentials.json` signed with OAuth
+//!   1.0a HMAC-SHA1 (the crate's own signing code) with an access token, a
+//!   new nonce each time (expects 200);
+//! - `token`: `POST /oauth2/token` with Basic `key:secret`, which returns the
+//!   app's bearer token (expects 200);
+//! - `bearer`: that bearer token presented to `verify_credentials`, which
+//!   checks it and refuses app-only auth on a user-context endpoint (403);
+//! - `notfound`: `GET /nope`, the plain 404.
+//!
+//! The secrets come from files (the JSON that `appctl app create --json` and
+//! `appctl keys create … access --json` print), never from the command line.
+//! Latency is from the first byte written to the last byte of the response
+//! read, on the client's clock.
+
+use appctl::crypto::kdf;
+use appctl::oauth::encode::encode;
+use appctl::oauth::signature::{self, Param, Source};
+use base64::Engine as _;
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+type Fallible<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Signed,
+    Token,
+    Bearer,
+    NotFound,
+}
+
+/// The four secrets the kinds need, from `app create` and `keys create`.
+#[derive(Default)]
+struct Secrets {
+    api_key: String,
+    api_secret: String,
+    bearer_token: String,
+    access_token: String,
+    access_token_secret: String,
+}
+
+fn read_secrets(files: &[String]) -> Fallible<Secrets> {
+    let mut s = Secrets::default();
+    for f in files {
+        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(f)?)?;
+        let Some(made) = doc.get("secrets").and_then(|v| v.as_object()) else {
+            return Err(format!("{f}: no \"secrets\" object").into());
+        };
+        for (name, slot) in [
+            ("api_key", &mut s.api_key),
+            ("api_secret", &mut s.api_secret),
+            ("bearer_token", &mut s.bearer_token),
+            ("access_token", &mut s.access_token),
+            ("access_token_secret", &mut s.access_token_secret),
+        ] {
+            if let Some(v) = made.get(name).and_then(|v| v.as_str()) {
+                *slot = v.to_string();
+            }
+        }
+    }
+    Ok(s)
+}
+
+/// When the run stops: at a time, or after a number of requests in all.
+enum Until {
+    Time(Instant),
+    Count(Arc<AtomicI64>),
+}
+
+impl Until {
+    fn more(&self) -> bool {
+        match self {
+            Until::Time(t) => Instant::now() < *t,
+            Until::Count(left) => left.fetch_sub(1, Ordering::Relaxed) > 0,
+        }
+    }
+}
+
+/// What one connection's thread saw.
+#[derive(Default)]
+struct Tally {
+    latencies_ns: Vec<u64>,
+    statuses: BTreeMap<u16, u64>,
+    reconnects: u64,
+}
+
+/// The request bytes of one `kind` request; `seq` makes the nonce unique.
+fn request(kind: Kind, addr: &str, s: &Secrets, nonce_prefix: &str, seq: u64) -> Vec<u8> {
+    match kind {
+        Kind::NotFound => format!("GET /nope HTTP/1.1\r\nHost: {addr}\r\n\r\n").into_bytes(),
+        Kind::Bearer => format!(
+            "GET /1.1/account/verify_credentials.json HTTP/1.1\r\nHost: {addr}\r\n\
+             Authorization: Bearer {}\r\n\r\n",
+            s.bearer_token
+        )
+        .into_bytes(),
+        Kind::Token => {
+            let pair = format!(
+                "{}:{}",
+                encode(s.api_key.as_bytes()),
+                encode(s.api_secret.as_bytes())
+            );
+            let body = "grant_type=client_credentials";
+            format!(
+                "POST /oauth2/token HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Basic {}\r\n\
+                 Content-Type: application/x-www-form-urlencoded;charset=UTF-8\r\n\
+                 Content-Length: {}\r\n\r\n{body}",
+                base64::engine::general_purpose::STANDARD.encode(pair),
+                body.len()
+            )
+            .into_bytes()
+        }
+        Kind::Signed => {
+            let path = "/1.1/account/verify_credentials.json";
+            let timestamp = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+                .to_string();
+            let nonce = format!("{nonce_prefix}{seq:012}");
+            let oauth = [
+                ("oauth_consumer_key", s.api_key.as_str()),
+                ("oauth_nonce", nonce.as_str()),
+                ("oauth_signature_method", "HMAC-SHA1"),
+                ("oauth_timestamp", timestamp.as_str()),
+                ("oauth_token", s.access_token.as_str()),
+                ("oauth_version", "1.0"),
+            ];
+            let params: Vec<Param> = oauth
+                .iter()
+                .map(|(n, v)| Param {
+                    name: n.as_bytes().to_vec(),
+                    value: v.as_bytes().to_vec(),
+                    source: Source::Header,
+                })
+                .collect();
+            let base = signature::base_string("GET", &format!("http://{addr}{path}"), &params);
+            let sig = signature::sign(&base, &s.api_secret, &s.access_token_secret);
+            let mut header: Vec<String> = oauth
+                .iter()
+                .map(|(n, v)| format!("{n}=\"{}\"", encode(v.as_bytes())))
+                .collect();
+            header.push(format!("oauth_signature=\"{}\"", encode(sig.as_bytes())));
+            format!(
+                "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: OAuth {}\r\n\r\n",
+                header.join(", ")
+            )
+            .into_bytes()
+        }
+    }
+}
+
+/// Reads one response from `conn` (bytes of a next one stay in `buf`):
+/// its status and whether the server will close the connection.
+fn response(conn: &mut TcpStream, buf: &mut Vec<u8>) -> Fallible<(u16, bool)> {
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        let mut slots = [httparse::EMPTY_HEADER; 32];
+        let mut r = httparse::Response::new(&mut slots);
+        if let httparse::Status::Complete(head) = r.parse(buf)? {
+            let mut len = 0usize;
+            let mut close = false;
+            for h in r.headers.iter() {
+                if h.name.eq_ignore_ascii_case("Content-Length") {
+                    len = std::str::from_utf8(h.value)?.trim().parse()?;
+                } else if h.name.eq_ignore_ascii_case("Connection") {
+                    close = h.value.eq_ignore_ascii_case(b"close");
+                }
+            }
+            let status = r.code.unwrap_or(0);
+            while buf.len() < head + len {
+                let n = conn.read(&mut chunk)?;
+                if n == 0 {
+                    return Err("the server closed the connection mid-response".into());
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            buf.drain(..head + len);
+            return Ok((status, close));
+        }
+        let n = conn.read(&mut chunk)?;
+        if n == 0 {
+            return Err("the server closed the connection".into());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+fn connect(addr: &str) -> Fallible<TcpStream> {
+    let c = TcpStream::connect(addr)?;
+    c.set_nodelay(true)?;
+    c.set_read_timeout(Some(Duration::from_secs(30)))?;
+    Ok(c)
+}
+
+fn worker(
+    addr: &str,
+    kind: Kind,
+    secrets: &Secrets,
+    nonce_prefix: &str,
+    until: &Until,
+) -> Fallible<Tally> {
+    let mut t = Tally::default();
+    let mut conn = connect(addr)?;
+    let mut buf = Vec::new();
+    let mut seq = 0u64;
+    while until.more() {
+        let req = request(kind, addr, secrets, nonce_prefix, seq);
+        seq += 1;
+        let start = Instant::now();
+        conn.write_all(&req)?;
+        let (status, close) = response(&mut conn, &mut buf)?;
+        t.latencies_ns.push(start.elapsed().as_nanos() as u64);
+        *t.statuses.entry(status).or_default() += 1;
+        if close {
+            conn = connect(addr)?;
+            buf.clear();
+            t.reconnects += 1;
+        }
+    }
+    Ok(t)
+}
+
+/// This process's user and system CPU time so far, from /proc/self/stat.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of stat(5), in USER_HZ (100).
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[i.clamp(1, sorted.len()) - 1] as f64 / 1e6
+}
+
+fn kdf_median(runs: &str) -> Fallible<()> {
+    let runs: usize = runs.parse()?;
+    let mut ms: Vec<f64> = (0..runs.max(1))
+        .map(|_| kdf::measure(kdf::DEFAULT).map(|d| d.as_secs_f64() * 1e3))
+        .collect::<Result<_, _>>()?;
+    ms.sort_by(f64::total_cmp);
+    println!("kdf_ms={:.1} runs={}", ms[ms.len() / 2], ms.len());
+    Ok(())
+}
+
+fn main() -> Fallible<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [mode, runs] = &args[..]
+        && mode == "kdf"
+    {
+        return kdf_median(runs);
+    }
+    let usage = "usage: serve_bench ADDR signed|token|bearer|notfound CONNECTIONS \
+                 (--seconds S | --requests N) [--expect STATUS,...] SECRETS.json...";
+    let [addr, kind, conns, mode, amount, rest @ ..] = &args[..] else {
+        return Err(usage.into());
+    };
+    let kind = match kind.as_str() {
+        "signed" => Kind::Signed,
+        "token" => Kind::Token,
+        "bearer" => Kind::Bearer,
+        "notfound" => Kind::NotFound,
+        _ => return Err(usage.into()),
+    };
+    let conns: usize = conns.parse()?;
+    let (expect, files) = match rest {
+        [flag, list, files @ ..] if flag == "--expect" => (
+            list.split(',')
+                .map(str::parse)
+                .collect::<Result<Vec<u16>, _>>()?,
+            files,
+        ),
+        files => (
+            vec![match kind {
+                Kind::Signed | Kind::Token => 200,
+                Kind::Bearer => 403,
+                Kind::NotFound => 404,
+            }],
+            files,
+        ),
+    };
+    let secrets = Arc::new(read_secrets(files)?);
+    let needs = match kind {
+        Kind::Signed => !secrets.access_token.is_empty() && !secrets.api_secret.is_empty(),
+        Kind::Token => !secrets.api_key.is_empty() && !secrets.api_secret.is_empty(),
+        Kind::Bearer => !secrets.bearer_token.is_empty(),
+        Kind::NotFound => true,
+    };
+    if !needs {
+        return Err("the secrets files lack what this kind of request needs".into());
+    }
+    let start = Instant::now();
+    let until = Arc::new(match mode.as_str() {
+        "--seconds" => Until::Time(start + Duration::from_secs_f64(amount.parse()?)),
+        "--requests" => Until::Count(Arc::new(AtomicI64::new(amount.parse()?))),
+        _ => return Err(usage.into()),
+    });
+    // Unique across runs against the same server: its nonce memory
+    // remembers every earlier run's nonces for the timestamp window.
+    let run: u64 = rand::random();
+    let threads: Vec<_> = (0..conns)
+        .map(|i| {
+            let (addr, secrets, until) = (addr.clone(), Arc::clone(&secrets), Arc::clone(&until));
+            let prefix = format!("{run:016x}{i:04}");
+            std::thread::spawn(move || worker(&addr, kind, &secrets, &prefix, &until))
+        })
+        .collect();
+    let mut all = Tally::default();
+    for t in threads {
+        let t = t.join().map_err(|_| "a connection's thread panicked")??;
+        all.latencies_ns.extend(t.latencies_ns);
+        for (s, n) in t.statuses {
+            *all.statuses.entry(s).or_default() += n;
+        }
+        all.reconnects += t.reconnects;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    all.latencies_ns.sort_unstable();
+    let n = all.latencies_ns.len();
+    let statuses: Vec<String> = all
+        .statuses
+        .iter()
+        .map(|(s, n)| format!("{s}:{n}"))
+        .collect();
+    let unexpected: u64 = all
+        .statuses
+        .iter()
+        .filter(|(s, _)| !expect.contains(s))
+        .map(|(_, n)| n)
+        .sum();
+    println!(
+        "requests={n} seconds={elapsed:.2} rate={:.0} p50_ms={:.3} p99_ms={:.3} max_ms={:.3} \
+         statuses={} reconnects={} cpu_s={:.2}",
+        n as f64 / elapsed,
+        percentile(&all.latencies_ns, 50.0),
+        percentile(&all.latencies_ns, 99.0),
+        percentile(&all.latencies_ns, 100.0),
+        statuses.join(","),
+        all.reconnects,
+        cpu_seconds()
+    );
+    if unexpected > 0 {
+        return Err(format!("{unexpected} responses had a status other than {expect:?}").into());
+    }
+    Ok(())
+}
