@@ -4,13 +4,40 @@
 use super::nonces::{Nonces, Seen};
 use super::oauth1::Flow;
 use crate::error::{Error, Kind, Result};
-use crate::store::{Stamp, Store};
+use crate::model::CredentialKind;
+use crate::oauth::{Found, Lookup};
+use crate::store::{CredentialIndex, Stamp, Store};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 struct Current {
     store: Store,
     stamp: Option<Stamp>,
+    /// The credentials of `store`, read once per read of the store (a
+    /// lookup in the store itself reads every credential row); `None`
+    /// until the first request after a read needs it.
+    index: Option<CredentialIndex>,
+}
+
+/// The store as a handler sees it: read with [`std::ops::Deref`], and
+/// credentials found through the index of this very read.
+pub struct View<'a> {
+    store: &'a Store,
+    index: &'a CredentialIndex,
+}
+
+impl std::ops::Deref for View<'_> {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        self.store
+    }
+}
+
+impl Lookup for View<'_> {
+    fn find(&self, kind: CredentialKind, key: &str) -> Result<Option<Found>> {
+        self.index.find(kind, key)
+    }
 }
 
 /// The shared state.
@@ -37,7 +64,11 @@ impl Shared {
     ) -> Shared {
         let stamp = Stamp::of(store.path()).ok();
         Shared {
-            current: Mutex::new(Current { store, stamp }),
+            current: Mutex::new(Current {
+                store,
+                stamp,
+                index: None,
+            }),
             stop,
             fatal: Mutex::new(None),
             nonces: Mutex::new(Nonces::default()),
@@ -93,6 +124,7 @@ impl Shared {
             Ok(store) => {
                 cur.store = store;
                 cur.stamp = Some(now);
+                cur.index = None;
                 Ok(())
             }
             Err(e) if e.kind() == Kind::Auth => {
@@ -113,10 +145,15 @@ impl Shared {
 
     /// Runs `f` on the store as of the last completed write: one `stat`,
     /// and a read with the held key only when the file changed.
-    pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+    pub fn with_store<T>(&self, f: impl FnOnce(&View<'_>) -> Result<T>) -> Result<T> {
         let mut cur = lock(&self.current);
         self.refresh(&mut cur)?;
-        f(&cur.store)
+        let Current { store, index, .. } = &mut *cur;
+        let index = match index {
+            Some(i) => i,
+            None => index.insert(store.credential_index()?),
+        };
+        f(&View { store, index })
     }
 
     /// Runs `f` on the store under the writers' lock, read as it is now

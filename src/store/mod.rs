@@ -30,6 +30,7 @@ pub use check::CheckReport;
 pub use credentials::{Holder, IssuedSecrets};
 pub use import::check_value as check_import_value;
 pub use keys::Rotated;
+pub use lookup::CredentialIndex;
 pub use projects::{DeleteMode, ProjectPatch};
 pub use users::{Someone, email, user_name};
 
