@@ -622,8 +622,12 @@ impl Store {
     }
 
     fn meta(&self, key: &str) -> Result<String> {
+        // Cached: the server reads the owner's two entries for every
+        // identity request, and parsing the statement costs more than the
+        // lookup.
         self.conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")
+            .and_then(|mut s| s.query_row([key], |r| r.get(0)))
             .map_err(|_| Error::damaged(&self.path, format!("the store has no {key}")))
     }
 
