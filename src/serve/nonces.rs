@@ -1,7 +1,7 @@
 //! The nonces seen in signed requests, so that a replay is refused. A
 //! nonce is remembered, with its consumer key and timestamp, until its
 //! timestamp leaves the window `oauth::verify` accepts; at most
-//! [`MAX_NONCES`] at once (about 32 bytes each).
+//! [`MAX_NONCES`] at once (a few dozen bytes each; docs/performance.md).
 
 use crate::oauth::verify::TIMESTAMP_WINDOW;
 use std::collections::{HashMap, VecDeque};
