@@ -32,6 +32,24 @@ impl Store {
         Ok(())
     }
 
+    /// Appends an event about a credential of `app`: the target is the app,
+    /// `detail` names the kind and holder (never a value).
+    pub(crate) fn record_credential(
+        &self,
+        action: &str,
+        app: &crate::model::App,
+        detail: String,
+    ) -> Result<()> {
+        self.record(
+            action,
+            "credential",
+            Some(app.id),
+            Some(app.id),
+            Some(&app.name),
+            Some(detail),
+        )
+    }
+
     /// The newest `limit` events, newest first, optionally only those of one app.
     pub fn events(&self, app_id: Option<i64>, limit: u32) -> Result<Vec<Event>> {
         let mut stmt = self.conn().prepare_cached(

@@ -113,14 +113,7 @@ impl Store {
             detail.push_str("; replaced the active one");
         }
         super::credentials::note_invalidated(&mut detail, &invalidated);
-        self.record(
-            "keys.import",
-            "credential",
-            Some(app.id),
-            Some(app.id),
-            Some(&app.name),
-            Some(detail),
-        )?;
+        self.record_credential("keys.import", app, detail)?;
         Ok(invalidated)
     }
 }

@@ -440,13 +440,10 @@ impl Store {
         at.details.permissions = permissions;
         at.details.request_email = email && app.details.request_email;
         let s = self.issue_credential_for(&at, CredentialKind::Access, &who, false)?;
-        self.record(
+        self.record_credential(
             "serve.access_token",
-            "credential",
-            Some(app.id),
-            Some(app.id),
-            Some(&app.name),
-            Some(format!("access{} ({})", who.of, permissions.as_str())),
+            app,
+            format!("access{} ({})", who.of, permissions.as_str()),
         )?;
         Ok(s)
     }
@@ -462,14 +459,7 @@ impl Store {
         self.refuse_if_active(app, kind, who, "regenerate")?;
         self.require_active_dependency(app, kind)?;
         let s = self.issue_credential_for(app, kind, who, false)?;
-        self.record(
-            "keys.create",
-            "credential",
-            Some(app.id),
-            Some(app.id),
-            Some(&app.name),
-            Some(format!("{kind}{}", who.of)),
-        )?;
+        self.record_credential("keys.create", app, format!("{kind}{}", who.of))?;
         Ok(s)
     }
 
@@ -517,14 +507,7 @@ impl Store {
         s.invalidated = invalidated;
         let mut detail = format!("{kind}{}", who.of);
         note_invalidated(&mut detail, &s.invalidated);
-        self.record(
-            "keys.regenerate",
-            "credential",
-            Some(app.id),
-            Some(app.id),
-            Some(&app.name),
-            Some(detail),
-        )?;
+        self.record_credential("keys.regenerate", app, detail)?;
         Ok(s)
     }
 
@@ -560,14 +543,7 @@ impl Store {
         )?;
         let mut detail = format!("{kind}{}", who.of);
         note_invalidated(&mut detail, &invalidated);
-        self.record(
-            "keys.revoke",
-            "credential",
-            Some(app.id),
-            Some(app.id),
-            Some(&app.name),
-            Some(detail),
-        )?;
+        self.record_credential("keys.revoke", app, detail)?;
         Ok(invalidated)
     }
 
