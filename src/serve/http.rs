@@ -100,6 +100,15 @@ fn framing(bytes: &[u8]) -> Result<Option<Framing>, ReadError> {
     }))
 }
 
+/// Whether a read with a timeout ran out of time (Linux says `WouldBlock`,
+/// other systems `TimedOut`).
+pub fn timed_out(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
 fn deadline_read(
     conn: &mut (impl Read + Timeouts),
     buf: &mut [u8],
@@ -154,13 +163,7 @@ pub fn read_request(
             Ok(0) => return Err(ReadError::Gone),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e)
-                if buf.bytes.is_empty()
-                    && matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) =>
-            {
+            Err(e) if buf.bytes.is_empty() && timed_out(&e) => {
                 return Err(ReadError::Idle);
             }
             Err(_) if buf.bytes.is_empty() => return Err(ReadError::Closed),

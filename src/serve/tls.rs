@@ -84,21 +84,14 @@ pub fn accept(
         let l = d.saturating_duration_since(Instant::now());
         (!l.is_zero()).then_some(l)
     };
-    let timed_out = || Refused::Handshake("no handshake within the head timeout".into());
+    let too_slow = || Refused::Handshake("no handshake within the head timeout".into());
     let mut first = [0u8; 1];
     sock.set_read_timeout(Some(HEAD_TIMEOUT))
         .map_err(|_| Refused::Closed)?;
     match sock.peek(&mut first) {
         Ok(0) => return Err(Refused::Closed),
         Ok(_) => {}
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ) =>
-        {
-            return Err(timed_out());
-        }
+        Err(e) if http::timed_out(&e) => return Err(too_slow()),
         Err(_) => return Err(Refused::Closed),
     }
     // A TLS connection starts with a handshake record (22); a request line
@@ -115,7 +108,7 @@ pub fn accept(
         if !tls.is_handshaking() {
             break;
         }
-        let l = left(deadline).ok_or_else(timed_out)?;
+        let l = left(deadline).ok_or_else(too_slow)?;
         sock.set_read_timeout(Some(l)).map_err(failed)?;
         match tls.read_tls(&mut sock) {
             Ok(0) => {
@@ -125,14 +118,7 @@ pub fn accept(
             }
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                return Err(timed_out());
-            }
+            Err(e) if http::timed_out(&e) => return Err(too_slow()),
             Err(e) => return Err(failed(e)),
         }
         if let Err(e) = tls.process_new_packets() {
