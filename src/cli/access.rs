@@ -125,14 +125,7 @@ fn lock_all(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
     let mut store = ctx.open(ctx.write_access())?;
     let epoch = store.header().epoch;
     store.end_sessions();
-    store.record(
-        "store.lock_all",
-        "store",
-        None,
-        None,
-        None,
-        Some("every unlock session ended".into()),
-    )?;
+    store.record_store("store.lock_all", "every unlock session ended".into())?;
     store.save()?;
     let here = session::destroy_all(dir, &store.header().store_id, epoch);
     if ctx.json {
@@ -198,23 +191,9 @@ fn set_passphrase(
     let rotated = with_spinner("Deriving the new key", || {
         store.rotate(Some((new, params)), new_recovery_key)
     })?;
-    store.record(
-        action,
-        "store",
-        None,
-        None,
-        None,
-        Some("passphrase changed; new data key".into()),
-    )?;
+    store.record_store(action, "passphrase changed; new data key".into())?;
     if rotated.recovery_key.is_some() {
-        store.record(
-            "store.recovery_key",
-            "store",
-            None,
-            None,
-            None,
-            Some("recovery key replaced".into()),
-        )?;
+        store.record_store("store.recovery_key", "recovery key replaced".into())?;
     }
     store.save()?;
     // Every session ended with the epoch; the files here are removed.
@@ -344,13 +323,9 @@ pub(super) fn recovery_key(ctx: &Ctx, c: RecoveryKeyCommand) -> Result<()> {
             let Some(key) = rotated.recovery_key else {
                 return Err(Error::internal("no recovery key was made"));
             };
-            store.record(
+            store.record_store(
                 "store.recovery_key",
-                "store",
-                None,
-                None,
-                None,
-                Some("recovery key replaced; new data key".into()),
+                "recovery key replaced; new data key".into(),
             )?;
             store.save()?;
             let ended = session::destroy_all(&session_dir()?, &store.header().store_id, epoch);

@@ -32,6 +32,12 @@ impl Store {
         Ok(())
     }
 
+    /// Appends an event about the store as a whole (no app): init, a new
+    /// passphrase or recovery key, sessions ended.
+    pub(crate) fn record_store(&self, action: &str, detail: String) -> Result<()> {
+        self.record(action, "store", None, None, None, Some(detail))
+    }
+
     /// Appends an event about a credential of `app`: the target is the app,
     /// `detail` names the kind and holder (never a value).
     pub(crate) fn record_credential(

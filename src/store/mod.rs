@@ -332,14 +332,7 @@ impl Store {
         };
         store.set_passphrase_slot(passphrase, params)?;
         let recovery = store.set_recovery_slot()?;
-        store.record(
-            "store.init",
-            "store",
-            None,
-            None,
-            None,
-            Some(format!("owner @{}", owner.handle)),
-        )?;
+        store.record_store("store.init", format!("owner @{}", owner.handle))?;
         store.save()?;
         Ok((store, recovery))
     }
