@@ -112,6 +112,9 @@ pub struct Found {
     pub permissions: Option<Permissions>,
     /// For an access token: the app's permissions changed since.
     pub stale: bool,
+    /// For an access token: the app asked for email addresses when it was
+    /// made.
+    pub grants_email: bool,
 }
 
 /// What verification reads from the store.
@@ -137,6 +140,8 @@ pub struct Outcome {
     pub access_level: Option<Permissions>,
     /// For an access token: made before the app's permissions changed.
     pub stale: bool,
+    /// For an access token: granted email addresses when it was made.
+    pub grants_email: bool,
     /// For OAuth 1.0a: the normalisation whose signature matched.
     pub normalisation: Option<String>,
     /// For OAuth 1.0a: the strict signature base string the request's
@@ -252,6 +257,7 @@ fn usable(
         out.user = found.user.clone();
         out.access_level = found.permissions;
         out.stale = found.stale;
+        out.grants_email = found.grants_email;
     }
     Ok(match found.state {
         CredentialState::Active => Ok(found),
@@ -546,6 +552,7 @@ mod tests {
             }),
             permissions: user.then_some(Permissions::ReadWrite),
             stale: false,
+            grants_email: false,
         }
     }
 

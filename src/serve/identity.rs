@@ -11,7 +11,7 @@ use super::state::Shared;
 use crate::error::Result;
 use crate::oauth::verify::access_level;
 use crate::oauth::{AuthScheme, HttpRequest, Outcome};
-use crate::store::{Someone, Store};
+use crate::store::{Directory, Someone};
 use serde_json::{Value, json};
 
 /// Which of the two endpoints.
@@ -52,23 +52,22 @@ fn v1_time(at: i64) -> String {
     }
 }
 
-fn profile(s: &Store, id: u64) -> Result<Option<Profile>> {
-    Ok(match s.find_someone(&id.to_string())? {
-        Some(Someone::Owner(o)) => Some(Profile {
+fn profile(d: &Directory, id: u64) -> Option<Profile> {
+    Some(match d.person(id)? {
+        Someone::Owner(o) => Profile {
             id: o.user_id,
             name: o.handle.clone(),
-            screen_name: o.handle,
+            screen_name: o.handle.clone(),
             email: None,
-            created_at: s.created_at()?,
-        }),
-        Some(Someone::User(u)) => Some(Profile {
+            created_at: d.created_at(),
+        },
+        Someone::User(u) => Profile {
             id: u.id,
-            name: u.name.unwrap_or_else(|| u.handle.clone()),
-            screen_name: u.handle,
-            email: u.email,
+            name: u.name.clone().unwrap_or_else(|| u.handle.clone()),
+            screen_name: u.handle.clone(),
+            email: u.email.clone(),
             created_at: u.created_at,
-        }),
-        None => None,
+        },
     })
 }
 
@@ -92,62 +91,62 @@ fn user_context(o: &Outcome) -> Option<Refusal> {
     }
 }
 
-/// Answers `ep`.
+/// Answers `ep` from the store's [`Directory`], without holding the store.
 pub fn get(shared: &Shared, req: &HttpRequest, ep: Endpoint, now: i64) -> Result<(Response, Who)> {
-    shared.with_store(|s| {
-        let o = match auth::check(shared, s, req, now)? {
-            Ok(o) => o,
-            Err((r, who)) => return Ok((refuse(ep, r), who)),
-        };
-        let who = auth::who(&o);
-        if let Some(r) = user_context(&o) {
-            return Ok((refuse(ep, r), who));
-        }
-        let level = access_level(o.access_level.unwrap_or_default());
-        let uid = o.user.as_ref().map_or(0, |u| u.id);
-        // A user removed since the token was made: its tokens are refused.
-        let Some(p) = profile(s, uid)? else {
-            return Ok((refuse(ep, Refusal::Verdict(crate::oauth::Reason::Revoked)), who));
-        };
-        let resp = match ep {
-            Endpoint::UsersMe => Response::json(
-                200,
-                &json!({"data": {"id": p.id.to_string(), "name": p.name, "username": p.screen_name}}),
-            ),
-            Endpoint::VerifyCredentials => {
-                let q = form(req.query.as_deref().unwrap_or_default().as_bytes()).unwrap_or_default();
-                let mut doc = json!({
-                    "id": p.id,
-                    "id_str": p.id.to_string(),
-                    "name": p.name,
-                    "screen_name": p.screen_name,
-                    "description": "",
-                    "url": Value::Null,
-                    "protected": false,
-                    "followers_count": 0,
-                    "friends_count": 0,
-                    "statuses_count": 0,
-                    "created_at": v1_time(p.created_at),
-                    "verified": false,
-                    "profile_image_url_https": DEFAULT_IMAGE,
-                    "default_profile": true,
-                    "default_profile_image": true,
-                });
-                if value(&q, "include_entities") != Some(b"false") {
-                    doc["entities"] = json!({"description": {"urls": []}});
-                }
-                // By the token's grant: the app's toggle when it was made.
-                if flag(value(&q, "include_email"))
-                    && s.grants_email(who.app.unwrap_or_default(), uid)?
-                {
-                    doc["email"] = p.email.map_or(Value::Null, Value::String);
-                }
-                // No statuses are kept, so `skip_status` changes nothing.
-                Response::json(200, &doc)
+    let d = shared.directory()?;
+    let o = match auth::check(shared, &*d, req, now)? {
+        Ok(o) => o,
+        Err((r, who)) => return Ok((refuse(ep, r), who)),
+    };
+    let who = auth::who(&o);
+    if let Some(r) = user_context(&o) {
+        return Ok((refuse(ep, r), who));
+    }
+    let level = access_level(o.access_level.unwrap_or_default());
+    let uid = o.user.as_ref().map_or(0, |u| u.id);
+    // A user removed since the token was made: its tokens are refused.
+    let Some(p) = profile(&d, uid) else {
+        return Ok((
+            refuse(ep, Refusal::Verdict(crate::oauth::Reason::Revoked)),
+            who,
+        ));
+    };
+    let resp = match ep {
+        Endpoint::UsersMe => Response::json(
+            200,
+            &json!({"data": {"id": p.id.to_string(), "name": p.name, "username": p.screen_name}}),
+        ),
+        Endpoint::VerifyCredentials => {
+            let q = form(req.query.as_deref().unwrap_or_default().as_bytes()).unwrap_or_default();
+            let mut doc = json!({
+                "id": p.id,
+                "id_str": p.id.to_string(),
+                "name": p.name,
+                "screen_name": p.screen_name,
+                "description": "",
+                "url": Value::Null,
+                "protected": false,
+                "followers_count": 0,
+                "friends_count": 0,
+                "statuses_count": 0,
+                "created_at": v1_time(p.created_at),
+                "verified": false,
+                "profile_image_url_https": DEFAULT_IMAGE,
+                "default_profile": true,
+                "default_profile_image": true,
+            });
+            if value(&q, "include_entities") != Some(b"false") {
+                doc["entities"] = json!({"description": {"urls": []}});
             }
-        };
-        Ok((resp.with("x-access-level", level), who))
-    })
+            // By the token's grant: the app's toggle when it was made.
+            if flag(value(&q, "include_email")) && o.grants_email {
+                doc["email"] = p.email.map_or(Value::Null, Value::String);
+            }
+            // No statuses are kept, so `skip_status` changes nothing.
+            Response::json(200, &doc)
+        }
+    };
+    Ok((resp.with("x-access-level", level), who))
 }
 
 #[cfg(test)]

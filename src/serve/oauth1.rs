@@ -411,6 +411,7 @@ impl Lookup for WithRequestToken<'_> {
                 user: None,
                 permissions: Some(p.access),
                 stale: false,
+                grants_email: false,
             }));
         }
         self.store.find(kind, key)

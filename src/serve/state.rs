@@ -6,24 +6,24 @@ use super::oauth1::Flow;
 use crate::error::{Error, Kind, Result};
 use crate::model::CredentialKind;
 use crate::oauth::{Found, Lookup};
-use crate::store::{CredentialIndex, Stamp, Store};
+use crate::store::{Directory, Stamp, Store};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 struct Current {
     store: Store,
     stamp: Option<Stamp>,
-    /// The credentials of `store`, read once per read of the store (a
-    /// lookup in the store itself reads every credential row); `None`
-    /// until the first request after a read needs it.
-    index: Option<CredentialIndex>,
+    /// The credentials and people of `store`, read once per read of the
+    /// store (a lookup in the store itself reads every credential row);
+    /// `None` until the first request after a read needs it.
+    directory: Option<Arc<Directory>>,
 }
 
 /// The store as a handler sees it: read with [`std::ops::Deref`], and
 /// credentials found through the index of this very read.
 pub struct View<'a> {
     store: &'a Store,
-    index: &'a CredentialIndex,
+    directory: &'a Directory,
 }
 
 impl std::ops::Deref for View<'_> {
@@ -36,7 +36,7 @@ impl std::ops::Deref for View<'_> {
 
 impl Lookup for View<'_> {
     fn find(&self, kind: CredentialKind, key: &str) -> Result<Option<Found>> {
-        self.index.find(kind, key)
+        self.directory.find(kind, key)
     }
 }
 
@@ -67,7 +67,7 @@ impl Shared {
             current: Mutex::new(Current {
                 store,
                 stamp,
-                index: None,
+                directory: None,
             }),
             stop,
             fatal: Mutex::new(None),
@@ -124,7 +124,7 @@ impl Shared {
             Ok(store) => {
                 cur.store = store;
                 cur.stamp = Some(now);
-                cur.index = None;
+                cur.directory = None;
                 Ok(())
             }
             Err(e) if e.kind() == Kind::Auth => {
@@ -148,12 +148,29 @@ impl Shared {
     pub fn with_store<T>(&self, f: impl FnOnce(&View<'_>) -> Result<T>) -> Result<T> {
         let mut cur = lock(&self.current);
         self.refresh(&mut cur)?;
-        let Current { store, index, .. } = &mut *cur;
-        let index = match index {
-            Some(i) => i,
-            None => index.insert(store.credential_index()?),
-        };
-        f(&View { store, index })
+        let directory = Self::read_directory(&mut cur)?;
+        f(&View {
+            store: &cur.store,
+            directory: &directory,
+        })
+    }
+
+    /// The credentials and people of the store as of the last completed
+    /// write, to answer from without holding the store: the store's lock
+    /// is held only for the `stat` (and a read when the file changed).
+    pub fn directory(&self) -> Result<Arc<Directory>> {
+        let mut cur = lock(&self.current);
+        self.refresh(&mut cur)?;
+        Self::read_directory(&mut cur)
+    }
+
+    fn read_directory(cur: &mut Current) -> Result<Arc<Directory>> {
+        if let Some(d) = &cur.directory {
+            return Ok(Arc::clone(d));
+        }
+        let d = Arc::new(cur.store.directory()?);
+        cur.directory = Some(Arc::clone(&d));
+        Ok(d)
     }
 
     /// Runs `f` on the store under the writers' lock, read as it is now

@@ -26,7 +26,8 @@ const SELECT: &str =
                                 WHERE key = 'owner_id')
              THEN (SELECT value FROM meta WHERE key = 'owner_handle')
              ELSE u.handle END,
-        a.id, a.name, a.status, c.kind, c.fingerprint
+        a.id, a.name, a.status, c.kind, c.fingerprint,
+        c.grants_email
  FROM credentials c JOIN apps a ON a.id = c.app_id
       LEFT JOIN users u ON u.id = c.user_id";
 
@@ -67,6 +68,7 @@ fn row(store: &Store, r: &rusqlite::Row<'_>) -> Result<Row> {
             }),
             permissions,
             stale: r.get(4)?,
+            grants_email: r.get::<_, Option<bool>>(12)?.unwrap_or(false),
         },
     })
 }
@@ -184,6 +186,7 @@ mod tests {
                     && a.user == b.user
                     && a.permissions == b.permissions
                     && a.stale == b.stale
+                    && a.grants_email == b.grants_email
             }
             _ => false,
         }
@@ -227,6 +230,22 @@ mod tests {
             assert!(same(&a, &b), "{kind:?}: {a:?} against {b:?}");
         }
         assert!(both(&s, CredentialKind::Access, token.expose()).1.is_some());
+        // The email grant is the token's own, made with the app's toggle.
+        let asks = AppPatch {
+            terms_url: Some(Some("https://example.com/terms".into())),
+            privacy_url: Some(Some("https://example.com/privacy".into())),
+            request_email: Some(true),
+            ..AppPatch::default()
+        };
+        let (three, _) = s.create_app("three", None, &asks).unwrap();
+        let granted = s
+            .create_credential(&three, CredentialKind::Access, &who)
+            .unwrap()
+            .access_token
+            .unwrap();
+        let grant = |t: &str| both(&s, CredentialKind::Access, t).1.unwrap().grants_email;
+        assert!(grant(granted.expose()));
+        assert!(!grant(token.expose()));
         assert!(both(&s, CredentialKind::Consumer, "never-made").1.is_none());
         // Revoked: the values are wiped, the fingerprint still finds it.
         let bearer_holder = Holder::default_for(&s, CredentialKind::Bearer).unwrap();

@@ -401,22 +401,6 @@ impl Store {
         Ok(kept.map(|k| Secret::new(format!("{}{}", token::BEARER_PREFIX, k.as_str()))))
     }
 
-    /// Whether the active access token of `user_id` for the app was
-    /// granted email addresses (false when there is none).
-    pub fn grants_email(&self, app_id: i64, user_id: u64) -> Result<bool> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT grants_email FROM credentials
-                 WHERE app_id = ?1 AND kind = 'access' AND user_id = ?2 AND state = 'active'",
-                params![app_id, user_id as i64],
-                |r| r.get::<_, Option<bool>>(0),
-            )
-            .optional()?
-            .flatten()
-            .unwrap_or(false))
-    }
-
     /// The 3-legged flow's access token for user `user_id` (the owner or a
     /// local user), at `permissions` (the app's, or less when the request
     /// asked for less) and granted email addresses if `email` (the app
