@@ -142,6 +142,9 @@ pub struct Outcome {
     pub stale: bool,
     /// For an access token: granted email addresses when it was made.
     pub grants_email: bool,
+    /// For OAuth 1.0a: `oauth_timestamp` and `oauth_nonce`, which a
+    /// server remembers to refuse a replay.
+    pub nonce: Option<(i64, String)>,
     /// For OAuth 1.0a: the normalisation whose signature matched.
     pub normalisation: Option<String>,
     /// For OAuth 1.0a: the strict signature base string the request's
@@ -293,6 +296,7 @@ struct Protocol<'p> {
     token: Option<&'p str>,
     signature: &'p [u8],
     timestamp: i64,
+    nonce: &'p str,
 }
 
 fn read_protocol(
@@ -305,7 +309,7 @@ fn read_protocol(
     let method = required("oauth_signature_method")?;
     let signature = required("oauth_signature")?;
     let timestamp = required("oauth_timestamp")?;
-    text(required("oauth_nonce")?, "oauth_nonce")?;
+    let nonce = text(required("oauth_nonce")?, "oauth_nonce")?;
     let token = protocol(params, "oauth_token")?
         .filter(|t| !t.is_empty())
         .map(|t| text(t, "oauth_token"))
@@ -328,6 +332,7 @@ fn read_protocol(
         token,
         signature,
         timestamp,
+        nonce,
     }))
 }
 
@@ -352,6 +357,7 @@ fn oauth1(
         Ok(Err(reason)) => return Ok(out.fail(reason)),
         Ok(Ok(p)) => p,
     };
+    out.nonce = Some((p.timestamp, p.nonce.to_string()));
     let consumer = match usable(
         &mut out,
         lookup,

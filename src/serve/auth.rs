@@ -6,15 +6,8 @@ use super::nonces::Seen;
 use super::routes::Who;
 use super::state::Shared;
 use crate::error::Result;
-use crate::oauth::signature::{self, Param};
+use crate::oauth::signature;
 use crate::oauth::{AuthScheme, HttpRequest, Lookup, Outcome, verify_for};
-
-fn param<'a>(params: &'a [Param], name: &str) -> &'a [u8] {
-    params
-        .iter()
-        .find(|p| p.name == name.as_bytes())
-        .map_or(&b""[..], |p| &p.value[..])
-}
 
 /// Whom an outcome names, for the access log.
 pub fn who(o: &Outcome) -> Who {
@@ -39,16 +32,10 @@ pub fn check(
     if let Some(r) = o.reason {
         return Ok(Err((Refusal::Verdict(r), who(&o))));
     }
-    if o.scheme == Some(AuthScheme::OAuth1) {
-        // verify accepted these parameters, so they parse.
-        let params = signature::collect(req).unwrap_or_default();
-        let seen = shared.nonce(
-            param(&params, "oauth_consumer_key"),
-            param(&params, "oauth_timestamp"),
-            param(&params, "oauth_nonce"),
-            now,
-        );
-        match seen {
+    if o.scheme == Some(AuthScheme::OAuth1)
+        && let (Some((app, _)), Some((timestamp, nonce))) = (&o.app, &o.nonce)
+    {
+        match shared.nonce(*app, *timestamp, nonce.as_bytes(), now) {
             Seen::New => {}
             Seen::Replayed => return Ok(Err((Refusal::ReplayedNonce, who(&o)))),
             Seen::Full => return Ok(Err((Refusal::Busy, who(&o)))),

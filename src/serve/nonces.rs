@@ -1,5 +1,5 @@
 //! The nonces seen in signed requests, so that a replay is refused. A
-//! nonce is remembered, with its consumer key and timestamp, until its
+//! nonce is remembered, with its app and timestamp, until its
 //! timestamp leaves the window `oauth::verify` accepts; at most
 //! [`MAX_NONCES`] at once (a few dozen bytes each; docs/performance.md).
 
@@ -26,15 +26,16 @@ pub enum Seen {
 #[derive(Default)]
 pub struct Nonces {
     hasher: RandomState,
-    /// The hash of (key, timestamp, nonce) → when it may be forgotten.
+    /// The hash of (app, timestamp, nonce) → when it may be forgotten.
     seen: HashMap<u64, i64>,
     /// In order of arrival, to forget the oldest first.
     order: VecDeque<(i64, u64)>,
 }
 
 impl Nonces {
-    /// Remembers `nonce` of `consumer_key` at `timestamp`, seen at `now`.
-    pub fn check(&mut self, consumer_key: &[u8], timestamp: &[u8], nonce: &[u8], now: i64) -> Seen {
+    /// Remembers `nonce` of app `app` at `timestamp`, seen at `now`. An
+    /// app has one consumer key at a time, so its ID stands for the key.
+    pub fn check(&mut self, app: i64, timestamp: i64, nonce: &[u8], now: i64) -> Seen {
         while let Some(&(until, h)) = self.order.front() {
             if until >= now {
                 break;
@@ -44,7 +45,7 @@ impl Nonces {
                 self.seen.remove(&h);
             }
         }
-        let h = self.hasher.hash_one((consumer_key, timestamp, nonce));
+        let h = self.hasher.hash_one((app, timestamp, nonce));
         if self.seen.contains_key(&h) {
             return Seen::Replayed;
         }
@@ -53,11 +54,7 @@ impl Nonces {
         }
         // Forgotten once no request with this timestamp verifies any more,
         // and at least a whole window from now.
-        let ts: i64 = std::str::from_utf8(timestamp)
-            .ok()
-            .and_then(|t| t.parse().ok())
-            .unwrap_or(now);
-        let until = ts.max(now) + TIMESTAMP_WINDOW;
+        let until = timestamp.max(now) + TIMESTAMP_WINDOW;
         self.seen.insert(h, until);
         self.order.push_back((until, h));
         Seen::New
@@ -81,15 +78,12 @@ mod tests {
     #[test]
     fn a_nonce_is_refused_again_until_its_window_passed() {
         let mut n = Nonces::default();
-        assert_eq!(n.check(b"k", b"1000", b"a", 1000), Seen::New);
-        assert_eq!(n.check(b"k", b"1000", b"a", 1001), Seen::Replayed);
-        assert_eq!(n.check(b"k2", b"1000", b"a", 1001), Seen::New);
-        assert_eq!(n.check(b"k", b"1001", b"a", 1001), Seen::New);
+        assert_eq!(n.check(1, 1000, b"a", 1000), Seen::New);
+        assert_eq!(n.check(1, 1000, b"a", 1001), Seen::Replayed);
+        assert_eq!(n.check(2, 1000, b"a", 1001), Seen::New);
+        assert_eq!(n.check(1, 1001, b"a", 1001), Seen::New);
         assert_eq!(n.len(), 3);
-        assert_eq!(
-            n.check(b"x", b"0", b"z", 1000 + TIMESTAMP_WINDOW + 2),
-            Seen::New
-        );
+        assert_eq!(n.check(9, 0, b"z", 1000 + TIMESTAMP_WINDOW + 2), Seen::New);
         assert_eq!(n.len(), 1);
     }
 }

@@ -84,8 +84,8 @@ impl Shared {
     }
 
     /// Remembers a signed request's nonce; see [`Nonces::check`].
-    pub fn nonce(&self, consumer_key: &[u8], timestamp: &[u8], nonce: &[u8], now: i64) -> Seen {
-        lock(&self.nonces).check(consumer_key, timestamp, nonce, now)
+    pub fn nonce(&self, app: i64, timestamp: i64, nonce: &[u8], now: i64) -> Seen {
+        lock(&self.nonces).check(app, timestamp, nonce, now)
     }
 
     /// The pending request tokens of the 3-legged flow.
