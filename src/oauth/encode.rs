@@ -2,6 +2,7 @@
 //! decoding of queries, form bodies and `Authorization` header values.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, percent_encode};
+use std::borrow::Cow;
 
 /// Everything but the unreserved characters `A-Za-z0-9-._~` is encoded,
 /// as `%XX` with upper-case hex (RFC 5849 §3.6).
@@ -17,7 +18,15 @@ pub struct BadEscape;
 
 /// `bytes` encoded per RFC 5849 §3.6 (UTF-8 text is encoded byte by byte).
 pub fn encode(bytes: &[u8]) -> String {
-    percent_encode(bytes, RESERVED).to_string()
+    let mut out = String::with_capacity(bytes.len());
+    encode_into(&mut out, bytes);
+    out
+}
+
+/// [`encode`], appended to `out`: the encoder's pieces are copied as they
+/// come, without the formatting machinery of `to_string`.
+pub fn encode_into(out: &mut String, bytes: &[u8]) {
+    out.extend(percent_encode(bytes, RESERVED));
 }
 
 /// Decodes `%XX` escapes (either case of hex). With `plus_is_space`, as in
@@ -40,9 +49,10 @@ pub fn decode(s: &[u8], plus_is_space: bool) -> Result<Vec<u8>, BadEscape> {
             .iter()
             .map(|&b| if b == b'+' { b' ' } else { b })
             .collect();
-        return Ok(percent_decode(&spaced).collect());
+        return Ok(Cow::from(percent_decode(&spaced)).into_owned());
     }
-    Ok(percent_decode(s).collect())
+    // Borrowed, and copied once, when there is nothing to decode.
+    Ok(Cow::from(percent_decode(s)).into_owned())
 }
 
 #[cfg(test)]

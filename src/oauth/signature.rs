@@ -1,7 +1,7 @@
 //! OAuth 1.0a signatures (RFC 5849 §3.4): the parameters a request carries,
 //! their normalisation into the signature base string, and HMAC-SHA1.
 
-use super::encode::{decode, encode};
+use super::encode::{decode, encode, encode_into};
 use super::request::HttpRequest;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -219,12 +219,15 @@ pub fn normalised_params(params: &[Param]) -> String {
 
 /// The signature base string (§3.4.1.1): `METHOD&enc(base URI)&enc(params)`.
 pub fn base_string(method: &str, base_uri: &str, params: &[Param]) -> String {
-    format!(
-        "{}&{}&{}",
-        method.to_ascii_uppercase(),
-        encode(base_uri.as_bytes()),
-        encode(normalised_params(params).as_bytes())
-    )
+    let params = normalised_params(params);
+    // Encoding the parameters again turns each `%` into `%25`.
+    let mut out = String::with_capacity(method.len() + 2 * base_uri.len() + 2 * params.len());
+    out.extend(method.chars().map(|c| c.to_ascii_uppercase()));
+    out.push('&');
+    encode_into(&mut out, base_uri.as_bytes());
+    out.push('&');
+    encode_into(&mut out, params.as_bytes());
+    out
 }
 
 /// The HMAC-SHA1 key (§3.4.2): `enc(consumer secret)&enc(token secret)`,

@@ -216,8 +216,10 @@ impl Response {
     }
 
     /// A JSON response.
-    pub fn json(status: u16, doc: &serde_json::Value) -> Response {
-        Response::new(status, "application/json; charset=utf-8", doc.to_string())
+    pub fn json(status: u16, doc: &impl serde::Serialize) -> Response {
+        // Serializing a document of JSON values or plain fields cannot fail.
+        let body = serde_json::to_vec(doc).unwrap_or_default();
+        Response::new(status, "application/json; charset=utf-8", body)
     }
 
     /// A plain-text response.

@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::oauth::verify::access_level;
 use crate::oauth::{AuthScheme, HttpRequest, Outcome};
 use crate::store::{Directory, Someone};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 /// Which of the two endpoints.
@@ -30,6 +31,32 @@ struct Profile {
     screen_name: String,
     email: Option<String>,
     created_at: i64,
+}
+
+/// The v1.1 user object, in the platform's order of fields.
+#[derive(Serialize)]
+struct V1User<'a> {
+    id: u64,
+    id_str: String,
+    name: &'a str,
+    screen_name: &'a str,
+    description: &'static str,
+    url: Option<&'static str>,
+    protected: bool,
+    followers_count: u32,
+    friends_count: u32,
+    statuses_count: u32,
+    created_at: String,
+    verified: bool,
+    profile_image_url_https: &'static str,
+    default_profile: bool,
+    default_profile_image: bool,
+    /// Dropped by `include_entities=false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entities: Option<Value>,
+    /// Present (null when the user has none) only when asked for and granted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a Option<String>>,
 }
 
 /// The platform's default profile picture: local users have none of their
@@ -118,32 +145,32 @@ pub fn get(shared: &Shared, req: &HttpRequest, ep: Endpoint, now: i64) -> Result
         ),
         Endpoint::VerifyCredentials => {
             let q = form(req.query.as_deref().unwrap_or_default().as_bytes()).unwrap_or_default();
-            let mut doc = json!({
-                "id": p.id,
-                "id_str": p.id.to_string(),
-                "name": p.name,
-                "screen_name": p.screen_name,
-                "description": "",
-                "url": Value::Null,
-                "protected": false,
-                "followers_count": 0,
-                "friends_count": 0,
-                "statuses_count": 0,
-                "created_at": v1_time(p.created_at),
-                "verified": false,
-                "profile_image_url_https": DEFAULT_IMAGE,
-                "default_profile": true,
-                "default_profile_image": true,
-            });
-            if value(&q, "include_entities") != Some(b"false") {
-                doc["entities"] = json!({"description": {"urls": []}});
-            }
             // By the token's grant: the app's toggle when it was made.
-            if flag(value(&q, "include_email")) && o.grants_email {
-                doc["email"] = p.email.map_or(Value::Null, Value::String);
-            }
+            let email = (flag(value(&q, "include_email")) && o.grants_email).then_some(&p.email);
             // No statuses are kept, so `skip_status` changes nothing.
-            Response::json(200, &doc)
+            Response::json(
+                200,
+                &V1User {
+                    id: p.id,
+                    id_str: p.id.to_string(),
+                    name: &p.name,
+                    screen_name: &p.screen_name,
+                    description: "",
+                    url: None,
+                    protected: false,
+                    followers_count: 0,
+                    friends_count: 0,
+                    statuses_count: 0,
+                    created_at: v1_time(p.created_at),
+                    verified: false,
+                    profile_image_url_https: DEFAULT_IMAGE,
+                    default_profile: true,
+                    default_profile_image: true,
+                    entities: (value(&q, "include_entities") != Some(b"false"))
+                        .then(|| json!({"description": {"urls": []}})),
+                    email,
+                },
+            )
         }
     };
     Ok((resp.with("x-access-level", level), who))
