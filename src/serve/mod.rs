@@ -204,13 +204,17 @@ fn serve_connection(mut conn: impl Connection, shared: &Shared, scheme: Scheme) 
         }
         let started = Instant::now();
         match http::read_request(&mut conn, &mut buf, scheme, IDLE_SLICE) {
-            Ok((req, keep_alive)) => {
+            Ok(http::Received {
+                req,
+                keep_alive,
+                began,
+            }) => {
                 idle = Duration::ZERO;
                 let (resp, who) = routes::handle(shared, &req);
                 let keep_alive = keep_alive && !shared.stopping();
                 let head_only = req.method == "HEAD";
                 let sent = http::write_response(&mut conn, &resp, keep_alive, head_only);
-                log(&req.method, &req.path, resp.status, &who, started);
+                log(&req.method, &req.path, resp.status, &who, began);
                 if sent.is_err() || !keep_alive {
                     return;
                 }

@@ -165,6 +165,40 @@ fn prints_its_base_url_answers_404_and_logs_no_query_value() {
 }
 
 #[test]
+fn the_access_log_times_a_request_from_its_first_byte_not_from_the_idle_wait() {
+    let env = Env::new();
+    let s = Server::start(&env, &[]);
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut exchange = |path: &str| {
+        let req = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr);
+        c.write_all(req.as_bytes()).unwrap();
+        let mut got = Vec::new();
+        let mut byte = [0u8; 4096];
+        // A 404's body is JSON: the response ends with its closing brace.
+        while !got.ends_with(b"}") {
+            let n = c.read(&mut byte).unwrap();
+            assert!(n > 0, "closed after {:?}", String::from_utf8_lossy(&got));
+            got.extend_from_slice(&byte[..n]);
+        }
+    };
+    exchange("/first");
+    // The kept-alive connection waits; the next request is quick.
+    std::thread::sleep(Duration::from_millis(150));
+    exchange("/second");
+    s.wait_log("GET /second 404");
+    let log = s.log();
+    let line = log.lines().find(|l| l.starts_with("GET /second ")).unwrap();
+    let ms: u64 = line
+        .rsplit(' ')
+        .next()
+        .and_then(|t| t.strip_suffix("ms"))
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("no time in {line:?}"));
+    assert!(ms < 100, "{line}");
+}
+
+#[test]
 fn a_non_loopback_address_is_refused_unless_allowed() {
     let env = Env::new();
     let out = env.run(&["serve", "--listen", "0.0.0.0:0"]);
