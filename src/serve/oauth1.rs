@@ -388,11 +388,11 @@ pub fn authorize_submit(shared: &Shared, req: &HttpRequest, now: i64) -> Result<
     Ok((approve(shared, &tok, uid, &app.name, now), who))
 }
 
-/// The store, with a pending request token found as an access token whose
-/// secret is the request token's: so `oauth::verify` checks the signature
-/// of an `access_token` request as of any other.
+/// The store's credentials, with a pending request token found as an
+/// access token whose secret is the request token's: so `oauth::verify`
+/// checks the signature of an `access_token` request as of any other.
 struct WithRequestToken<'a> {
-    store: &'a Store,
+    credentials: &'a dyn Lookup,
     token: &'a str,
     pending: Option<&'a Pending>,
     app: Option<AppRef>,
@@ -414,7 +414,7 @@ impl Lookup for WithRequestToken<'_> {
                 grants_email: false,
             }));
         }
-        self.store.find(kind, key)
+        self.credentials.find(kind, key)
     }
 }
 
@@ -437,7 +437,7 @@ pub fn access_token(shared: &Shared, req: &HttpRequest, now: i64) -> Result<(Res
             None => None,
         };
         let lookup = WithRequestToken {
-            store: s,
+            credentials: s,
             token: &tok,
             pending: pending.as_ref(),
             app: app.as_ref().map(|a| AppRef {
