@@ -53,11 +53,18 @@ pub(super) fn run(ctx: &Ctx, a: &ServeArgs) -> Result<()> {
     serve::run(store, &cfg, |url| output::stdout(&format!("{url}\n")))
 }
 
+/// The notice of a new CA, in lines that fit 80 columns: the fingerprint
+/// (95 characters in the colon form browsers and openssl show) in halves.
 fn made_note(ca: &Ca) {
+    let fp = ca.fingerprint();
+    let bytes: Vec<&str> = fp.split(':').collect();
+    let (first, second) = bytes.split_at(bytes.len() / 2);
     output::note(&format!(
-        "made a new local CA, {} (SHA-256 {}); clients trust it through `appctl serve --print-ca`",
+        "made a new local CA, {}, SHA-256 fingerprint:\n  {}\n  {}\n\
+         clients trust it through `appctl serve --print-ca`",
         ca.name,
-        ca.fingerprint()
+        first.join(":"),
+        second.join(":"),
     ));
 }
 

@@ -98,11 +98,18 @@ fn ipv6_loopback() -> bool {
 #[test]
 fn the_ca_is_made_once_kept_across_restarts_and_print_ca_is_stable() {
     let env = Env::new();
-    let first = env.ok(&["serve", "--print-ca"]);
+    let out = env.run(&["serve", "--print-ca"]);
+    assert!(out.status.success());
+    let first = String::from_utf8(out.stdout).unwrap();
     assert!(
         first.starts_with("-----BEGIN CERTIFICATE-----\n"),
         "{first}"
     );
+    // The notice of the new CA fits 80 columns and shows its whole
+    // fingerprint, in halves.
+    let note = String::from_utf8(out.stderr).unwrap();
+    assert!(note.lines().all(|l| l.chars().count() <= 80), "{note}");
+    let halves: Vec<&str> = note.lines().filter_map(|l| l.strip_prefix("  ")).collect();
     assert!(first.ends_with("-----END CERTIFICATE-----\n"), "{first}");
     let stored = env.store_bytes();
     assert_eq!(env.ok(&["serve", "--print-ca"]), first);
@@ -111,6 +118,7 @@ fn the_ca_is_made_once_kept_across_restarts_and_print_ca_is_stable() {
     let json = env.json(&["serve", "--print-ca"]);
     assert_eq!(json["certificate"], first);
     assert_eq!(json["made_now"], false);
+    assert_eq!(json["sha256"], halves.join(":"), "{note}");
     let ca = ca_file(&env);
     let mut seen = Vec::new();
     for _ in 0..2 {
