@@ -34,12 +34,20 @@ pub enum ReadError {
 #[derive(Default)]
 pub struct Buffer {
     bytes: Vec<u8>,
+    began: Option<Instant>,
 }
 
 impl Buffer {
     /// Whether no byte of a next request is here yet.
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
+    }
+
+    /// When the first byte of the request last read or refused was here:
+    /// the access log's time starts there, not while a kept-alive
+    /// connection waited for it.
+    pub fn began(&self) -> Option<Instant> {
+        self.began
     }
 }
 
@@ -134,33 +142,24 @@ impl Timeouts for std::net::TcpStream {
     }
 }
 
-/// A request as read.
-pub struct Received {
-    /// The request.
-    pub req: HttpRequest,
-    /// Whether the connection may carry another.
-    pub keep_alive: bool,
-    /// When its first byte was here: the access log's time starts there,
-    /// not while a kept-alive connection waited for it.
-    pub began: Instant,
-}
-
 /// Reads one request: the head within [`HEAD_MAX`] bytes and
 /// [`HEAD_TIMEOUT`], then a body of `Content-Length` within [`BODY_MAX`].
+/// Returns the request and whether the connection may carry another.
 pub fn read_request(
     conn: &mut (impl Read + Timeouts),
     buf: &mut Buffer,
     scheme: Scheme,
     idle: Duration,
-) -> Result<Received, ReadError> {
+) -> Result<(HttpRequest, bool), ReadError> {
     let mut chunk = [0u8; 8192];
     // Waiting for a next request on a kept-alive connection is bounded by
     // `idle`; once its first byte is here, the head has HEAD_TIMEOUT.
     let mut deadline = Instant::now() + idle;
     let mut started = !buf.bytes.is_empty();
-    let mut began = Instant::now();
     if started {
-        deadline = began + HEAD_TIMEOUT;
+        let now = Instant::now();
+        buf.began = Some(now);
+        deadline = now + HEAD_TIMEOUT;
     }
     let f = loop {
         if started && let Some(f) = framing(&buf.bytes)? {
@@ -182,8 +181,9 @@ pub fn read_request(
         };
         if !started {
             started = true;
-            began = Instant::now();
-            deadline = began + HEAD_TIMEOUT;
+            let now = Instant::now();
+            buf.began = Some(now);
+            deadline = now + HEAD_TIMEOUT;
         }
         buf.bytes.extend_from_slice(&chunk[..n]);
     };
@@ -202,11 +202,7 @@ pub fn read_request(
     let raw = std::mem::replace(&mut buf.bytes, rest);
     let req =
         request::parse(&raw, scheme).map_err(|_| ReadError::Refuse(400, "malformed request"))?;
-    Ok(Received {
-        req,
-        keep_alive: f.keep_alive,
-        began,
-    })
+    Ok((req, f.keep_alive))
 }
 
 /// One response.

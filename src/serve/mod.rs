@@ -195,6 +195,12 @@ fn log(method: &str, path: &str, status: u16, who: &routes::Who, started: Instan
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
+/// When the request just read or refused began: a request is read or
+/// refused only once its first byte is here.
+fn began(buf: &http::Buffer) -> Instant {
+    buf.began().unwrap_or_else(Instant::now)
+}
+
 fn serve_connection(mut conn: impl Connection, shared: &Shared, scheme: Scheme) {
     let mut buf = http::Buffer::default();
     let mut idle = Duration::ZERO;
@@ -202,19 +208,14 @@ fn serve_connection(mut conn: impl Connection, shared: &Shared, scheme: Scheme) 
         if shared.stopping() && buf.is_empty() {
             return;
         }
-        let started = Instant::now();
         match http::read_request(&mut conn, &mut buf, scheme, IDLE_SLICE) {
-            Ok(http::Received {
-                req,
-                keep_alive,
-                began,
-            }) => {
+            Ok((req, keep_alive)) => {
                 idle = Duration::ZERO;
                 let (resp, who) = routes::handle(shared, &req);
                 let keep_alive = keep_alive && !shared.stopping();
                 let head_only = req.method == "HEAD";
                 let sent = http::write_response(&mut conn, &resp, keep_alive, head_only);
-                log(&req.method, &req.path, resp.status, &who, began);
+                log(&req.method, &req.path, resp.status, &who, began(&buf));
                 if sent.is_err() || !keep_alive {
                     return;
                 }
@@ -229,7 +230,7 @@ fn serve_connection(mut conn: impl Connection, shared: &Shared, scheme: Scheme) 
             Err(ReadError::Refuse(status, why)) => {
                 let resp = Response::text(status, &format!("{why}\n"));
                 let _ = http::write_response(&mut conn, &resp, false, false);
-                log("-", "-", status, &routes::Who::default(), started);
+                log("-", "-", status, &routes::Who::default(), began(&buf));
                 conn.close_write();
                 return;
             }
