@@ -5,7 +5,7 @@ use super::errors::Refusal;
 use super::nonces::Seen;
 use super::routes::Who;
 use super::state::Shared;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::oauth::signature;
 use crate::oauth::{AuthScheme, HttpRequest, Lookup, Outcome, verify_for};
 
@@ -32,9 +32,14 @@ pub fn check(
     if let Some(r) = o.reason {
         return Ok(Err((Refusal::Verdict(r), who(&o))));
     }
-    if o.scheme == Some(AuthScheme::OAuth1)
-        && let (Some((app, _)), Some((timestamp, nonce))) = (&o.app, &o.nonce)
-    {
+    if o.scheme == Some(AuthScheme::OAuth1) {
+        // An accepted OAuth 1.0a request has both; without them no replay
+        // could be told, so the request fails rather than pass unchecked.
+        let (Some((app, _)), Some((timestamp, nonce))) = (&o.app, &o.nonce) else {
+            return Err(Error::internal(
+                "an accepted OAuth 1.0a request without its app or nonce",
+            ));
+        };
         match shared.nonce(*app, *timestamp, nonce.as_bytes(), now) {
             Seen::New => {}
             Seen::Replayed => return Ok(Err((Refusal::ReplayedNonce, who(&o)))),
