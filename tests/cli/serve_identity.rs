@@ -84,6 +84,37 @@ fn requests_oauthlib_gets_a_bearer_token_and_calls_both_identity_endpoints() {
 }
 
 #[test]
+fn a_signed_request_sent_twice_is_refused_the_second_time_at_both_endpoints() {
+    let env = Env::new();
+    let c = app_with_token(&env, "replay", &[], None);
+    let s = Server::start(&env, &[]);
+    for path in ["/1.1/account/verify_credentials.json", "/2/users/me"] {
+        let auth = oauth_header(&s, path, &c);
+        let (st, resp) = s.get("GET", path, &[&auth], "");
+        assert_eq!(st, 200, "{resp}");
+        // A write by the CLI in between makes the server read the store
+        // again; the nonces it remembers are its own.
+        env.ok(&[
+            "app",
+            "update",
+            "replay",
+            "--description",
+            "changed in between",
+        ]);
+        let (st, resp) = s.get("GET", path, &[&auth], "");
+        assert_eq!(st, 401, "{path}: {resp}");
+        if path.starts_with("/1.1/") {
+            assert_eq!(code(&resp), 32, "{resp}");
+        } else {
+            assert!(resp.contains("application/problem+json"), "{resp}");
+        }
+        // The same request with a new nonce is answered.
+        let (st, resp) = s.get("GET", path, &[&oauth_header(&s, path, &c)], "");
+        assert_eq!(st, 200, "{resp}");
+    }
+}
+
+#[test]
 fn settings_changed_by_the_cli_take_effect_on_the_next_request() {
     let env = Env::new();
     env.ok(&["users", "add", "carol"]);
