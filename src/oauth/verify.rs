@@ -112,8 +112,7 @@ pub struct Found {
     pub permissions: Option<Permissions>,
     /// For an access token: the app's permissions changed since.
     pub stale: bool,
-    /// For an access token: the app asked for email addresses when it was
-    /// made.
+    /// For an access token: granted email addresses when it was made.
     pub grants_email: bool,
 }
 

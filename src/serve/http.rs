@@ -229,9 +229,12 @@ impl Response {
 
     /// A JSON response.
     pub fn json(status: u16, doc: &impl serde::Serialize) -> Response {
-        // Serializing a document of JSON values or plain fields cannot fail.
-        let body = serde_json::to_vec(doc).unwrap_or_default();
-        Response::new(status, "application/json; charset=utf-8", body)
+        match serde_json::to_vec(doc) {
+            Ok(body) => Response::new(status, "application/json; charset=utf-8", body),
+            // Only a type whose Serialize can fail (a map with non-string
+            // keys) gets here; the client learns the answer is not whole.
+            Err(_) => Response::text(500, "the response could not be written\n"),
+        }
     }
 
     /// A plain-text response.

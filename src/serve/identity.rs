@@ -33,7 +33,8 @@ struct Profile {
     created_at: i64,
 }
 
-/// The v1.1 user object, in the platform's order of fields.
+/// The v1.1 user object, its fields in the order this server has always
+/// written them.
 #[derive(Serialize)]
 struct V1User<'a> {
     id: u64,

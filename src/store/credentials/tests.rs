@@ -241,7 +241,8 @@ fn deleting_an_app_destroys_its_credentials() {
 }
 
 /// Whether the active access token of `user_id` for `app_id` was granted
-/// email addresses (what `serve` answers `include_email` by).
+/// email addresses: the column a lookup returns as `Found::grants_email`
+/// (store/lookup.rs tests that it does).
 fn grants_email(s: &Store, app_id: i64, user_id: u64) -> bool {
     s.conn()
         .query_row(
