@@ -19,6 +19,8 @@ pub struct Term {
     pty: pty_process::blocking::Pty,
     child: Child,
     seen: Arc<Mutex<Vec<u8>>>,
+    /// How much of the screen the prompts waited for so far have used.
+    mark: usize,
 }
 
 impl Term {
@@ -77,7 +79,12 @@ impl Term {
                 sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
-        Term { pty, child, seen }
+        Term {
+            pty,
+            child,
+            seen,
+            mark: 0,
+        }
     }
 
     /// Everything the program has written to the terminal so far.
@@ -95,6 +102,34 @@ impl Term {
                 self.screen()
             );
             std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits for a prompt: `text` shown anew (after the text of the last
+    /// prompt waited for) and the program reading keys one by one (line
+    /// mode off). Keys typed before that reach the line discipline
+    /// instead: Ctrl-C would raise SIGINT and a passphrase would echo.
+    pub fn prompt(&mut self, text: &str) {
+        let start = Instant::now();
+        loop {
+            let at = {
+                let seen = self.seen.lock().unwrap();
+                seen[self.mark..]
+                    .windows(text.len())
+                    .position(|w| w == text.as_bytes())
+            };
+            if let Some(at) = at
+                && !self.line_mode()
+            {
+                self.mark += at + text.len();
+                return;
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "the terminal never prompted with {text:?}; it shows:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 

@@ -470,12 +470,12 @@ fn recover_reads_the_env_file_init_writes() {
 fn recover_asks_for_the_recovery_key_at_a_terminal() {
     let (env, rk) = store_with_recovery_key();
     let mut t = crate::pty::Term::spawn(&env, 80, &["recover"], &[]);
-    t.expect("Recovery key: ");
+    t.prompt("Recovery key: ");
     // Typed in lower case with spaces, not echoed.
     t.send(&format!("{}\r", rk.to_lowercase().replace('-', " ")));
-    t.expect("ew passphrase");
+    t.prompt("ew passphrase");
     t.send(&format!("{NEW}\r"));
-    t.expect("Repeat the passphrase: ");
+    t.prompt("Repeat the passphrase: ");
     t.send(&format!("{NEW}\r"));
     let (status, screen) = t.wait();
     assert!(status.success(), "{screen}");

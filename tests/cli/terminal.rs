@@ -35,7 +35,7 @@ fn ctrl_c_at_the_passphrase_prompt_cancels_with_130_and_changes_nothing() {
     let env = Env::new();
     let before = env.store_bytes();
     let mut t = Term::spawn(&env, 80, &["app", "create", "A"], &[]);
-    t.expect("Passphrase for");
+    t.prompt("Passphrase for");
     t.send("half-typed");
     t.send(CTRL_C);
     let screen = exited(&mut t, 130);
@@ -51,7 +51,7 @@ fn ctrl_c_at_the_passphrase_prompt_cancels_with_130_and_changes_nothing() {
 fn ctrl_d_at_the_passphrase_prompt_cancels_without_trying_a_passphrase() {
     let env = Env::new();
     let mut t = Term::spawn(&env, 80, &["app", "list"], &[]);
-    t.expect("Passphrase for");
+    t.prompt("Passphrase for");
     t.send(CTRL_D);
     let screen = exited(&mut t, 130);
     assert!(
@@ -68,9 +68,10 @@ fn ctrl_d_at_the_passphrase_prompt_cancels_without_trying_a_passphrase() {
 fn a_wrong_passphrase_at_the_prompt_is_asked_again() {
     let env = Env::new();
     let mut t = Term::spawn(&env, 80, &["app", "create", "A"], &[]);
-    t.expect("Passphrase for");
+    t.prompt("Passphrase for");
     t.send("not it\r");
     t.expect("Sorry, try again.");
+    t.prompt("Passphrase for");
     // Backspace and Ctrl-U edit the line: a typo fixed is the passphrase.
     t.send("garbage\x15");
     t.send(&PASSPHRASE.replace("staple", "staplx\x7fe"));
@@ -88,11 +89,12 @@ fn three_wrong_passphrases_at_the_prompt_exit_5() {
     let before = env.store_bytes();
     let mut t = Term::spawn(&env, 80, &["app", "create", "A"], &[]);
     for _ in 0..2 {
-        t.expect("Passphrase for");
+        t.prompt("Passphrase for");
         t.send("not it\r");
         t.expect("Sorry, try again.");
     }
     // An empty answer is a wrong try too.
+    t.prompt("Passphrase for");
     t.send("\r");
     let screen = exited(&mut t, 5);
     assert_eq!(screen.matches("Sorry, try again.").count(), 2, "{screen}");
@@ -134,7 +136,7 @@ fn ctrl_c_and_ctrl_d_at_a_confirmation_cancel_with_130_and_keep_the_app() {
     env.app("A");
     for key in [CTRL_C, CTRL_D] {
         let mut t = delete_a(&env);
-        t.expect("Really delete app");
+        t.prompt("Really delete app");
         t.send(key);
         let screen = exited(&mut t, 130);
         assert!(
@@ -145,12 +147,12 @@ fn ctrl_c_and_ctrl_d_at_a_confirmation_cancel_with_130_and_keep_the_app() {
     }
     // The same question answered: n keeps the app, y deletes it.
     let mut t = delete_a(&env);
-    t.expect("[y/N]");
+    t.prompt("[y/N]");
     t.send("n");
     exited(&mut t, 8);
     assert_eq!(app_names(&env), ["A"]);
     let mut t = delete_a(&env);
-    t.expect("[y/N]");
+    t.prompt("[y/N]");
     t.send("y");
     exited(&mut t, 0);
     assert!(app_names(&env).is_empty());
@@ -163,10 +165,10 @@ fn ctrl_c_at_the_new_passphrase_prompts_of_init_creates_no_store() {
     // At the first prompt, then at the repeat prompt.
     for typed in ["", "a new passphrase\r"] {
         let mut t = Term::spawn(&env, 80, &init, &[]);
-        t.expect("New passphrase for");
+        t.prompt("New passphrase for");
         t.send(typed);
         if !typed.is_empty() {
-            t.expect("Repeat the passphrase");
+            t.prompt("Repeat the passphrase");
         }
         t.send(CTRL_C);
         let screen = exited(&mut t, 130);
@@ -178,13 +180,14 @@ fn ctrl_c_at_the_new_passphrase_prompts_of_init_creates_no_store() {
     }
     // Typed the same twice, after a mismatch, it makes the store.
     let mut t = Term::spawn(&env, 200, &init, &[]);
-    t.expect("New passphrase for");
+    t.prompt("New passphrase for");
     t.send("one\r");
-    t.expect("Repeat the passphrase");
+    t.prompt("Repeat the passphrase");
     t.send("two\r");
     t.expect("do not match; try again");
+    t.prompt("New passphrase for");
     t.send("same one\r");
-    t.expect("Repeat the passphrase: ");
+    t.prompt("Repeat the passphrase: ");
     t.send("same one\r");
     exited(&mut t, 0);
     assert!(env.store.exists());
@@ -202,12 +205,12 @@ fn ctrl_c_at_the_new_passphrase_prompt_of_passwd_keeps_the_old_one() {
     let env = Env::new();
     let before = env.store_bytes();
     let mut t = Term::spawn(&env, 80, &["passwd"], &[]);
-    t.expect("Passphrase for");
+    t.prompt("Passphrase for");
     t.send(PASSPHRASE);
     t.send("\r");
-    t.expect("New passphrase for");
+    t.prompt("New passphrase for");
     t.send("something else\r");
-    t.expect("Repeat the passphrase");
+    t.prompt("Repeat the passphrase");
     t.send(CTRL_C);
     let screen = exited(&mut t, 130);
     assert!(screen.contains("nothing was changed"), "{screen}");
@@ -227,10 +230,10 @@ fn under_dash_the_next_command_finds_the_terminal_as_it_was() {
     let script = "appctl app list; echo \"exit=$?\"; \
                   APPCTL_PASSPHRASE=\"$PW\" appctl app delete A; echo \"exit=$?\"; stty -a";
     let mut t = Term::spawn_dash(&env, 80, script, &[("PW", PASSPHRASE)]);
-    t.expect("Passphrase for");
+    t.prompt("Passphrase for");
     t.send(CTRL_C);
     t.expect("exit=130");
-    t.expect("Really delete app");
+    t.prompt("Really delete app");
     t.send(CTRL_C);
     let screen = exited(&mut t, 0);
     assert_eq!(screen.matches("exit=130").count(), 2, "{screen}");
@@ -291,7 +294,7 @@ fn unlock_through_eval_at_a_terminal_unlocks_the_shell() {
         script,
         &[("XDG_RUNTIME_DIR", run.to_str().unwrap())],
     );
-    t.expect("Passphrase for");
+    t.prompt("Passphrase for");
     t.send(PASSPHRASE);
     t.send("\r");
     let screen = exited(&mut t, 0);
@@ -318,7 +321,7 @@ fn a_confirmation_holds_no_lock_and_acts_on_the_store_as_it_is_then() {
     let env = Env::new();
     env.app("A");
     let mut t = delete_a(&env);
-    t.expect("[y/N]");
+    t.prompt("[y/N]");
     // While the question waits, other commands write.
     let out = meanwhile(&env, &["app", "create", "B"]);
     succeeded(&out);
@@ -335,7 +338,7 @@ fn a_confirmation_holds_no_lock_and_acts_on_the_store_as_it_is_then() {
         &["app", "delete", "C"],
         &[("APPCTL_PASSPHRASE", PASSPHRASE)],
     );
-    t.expect("[y/N]");
+    t.prompt("[y/N]");
     let out = meanwhile(&env, &["--yes", "app", "delete", "C"]);
     assert_eq!(out.status.code(), Some(0));
     env.app("D");
@@ -349,7 +352,7 @@ fn a_confirmation_that_outlives_a_new_data_key_changes_nothing() {
     let env = Env::new();
     env.app("A");
     let mut t = delete_a(&env);
-    t.expect("[y/N]");
+    t.prompt("[y/N]");
     let new = env.path("new-passphrase");
     std::fs::write(&new, "another passphrase\n").unwrap();
     let out = meanwhile(
