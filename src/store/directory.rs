@@ -57,31 +57,19 @@ impl Lookup for Directory {
 
 #[cfg(test)]
 mod tests {
-    use crate::crypto::kdf::FLOOR;
-    use crate::model::Owner;
-    use crate::store::{Someone, Store};
-    use std::time::Duration;
+    use crate::store::Someone;
+    use crate::store::tests::{new_store, owner};
 
     #[test]
     fn people_are_found_by_id_as_the_store_finds_them() {
         let dir = tempfile::tempdir().unwrap();
-        let owner = Owner {
-            handle: "owner".into(),
-            user_id: 42,
-        };
-        let (s, _) = Store::init(
-            &dir.path().join("s.appctl"),
-            b"pw",
-            FLOOR,
-            &owner,
-            Duration::from_secs(5),
-        )
-        .unwrap();
+        let s = new_store(dir.path());
         let u = s
             .add_user("bob", Some("Bob"), Some("bob@example.com"))
             .unwrap();
         let d = s.directory().unwrap();
-        assert!(matches!(d.person(42), Some(Someone::Owner(o)) if o.handle == "owner"));
+        let me = owner();
+        assert!(matches!(d.person(me.user_id), Some(Someone::Owner(o)) if o.handle == me.handle));
         assert!(matches!(d.person(u.id), Some(Someone::User(v)) if v == &u));
         assert!(d.person(7).is_none());
         assert_eq!(d.created_at(), s.created_at().unwrap());

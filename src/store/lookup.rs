@@ -165,10 +165,8 @@ impl Lookup for CredentialIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::kdf::FLOOR;
-    use crate::model::{AppPatch, Owner};
+    use crate::model::AppPatch;
     use crate::store::Holder;
-    use std::time::Duration;
 
     /// Every key of `kind` a test asks about, with what each lookup says.
     fn both(s: &Store, kind: CredentialKind, key: &str) -> (Option<Found>, Option<Found>) {
@@ -195,18 +193,7 @@ mod tests {
     #[test]
     fn the_index_answers_as_the_store_does() {
         let dir = tempfile::tempdir().unwrap();
-        let owner = Owner {
-            handle: "owner".into(),
-            user_id: 42,
-        };
-        let (s, _) = Store::init(
-            &dir.path().join("s.appctl"),
-            b"pw",
-            FLOOR,
-            &owner,
-            Duration::from_secs(5),
-        )
-        .unwrap();
+        let s = crate::store::tests::new_store(dir.path());
         let (app, consumer) = s.create_app("one", None, &AppPatch::default()).unwrap();
         s.create_app("two", None, &AppPatch::default()).unwrap();
         let who = Holder::default_for(&s, CredentialKind::Access).unwrap();
