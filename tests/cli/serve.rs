@@ -536,3 +536,85 @@ fn a_thousand_hostile_requests_each_get_a_4xx_or_a_closed_connection() {
     }
     assert_eq!(s.get("GET", "/still", &[], "").0, 404);
 }
+
+#[test]
+fn a_client_that_does_not_read_holds_up_no_one_and_gets_every_answer_later() {
+    let env = Env::new();
+    let s = Server::start(&env, &[]);
+    let n = 300;
+    let mut burst = String::new();
+    for i in 0..n {
+        let close = if i == n - 1 {
+            "Connection: close\r\n"
+        } else {
+            ""
+        };
+        burst.push_str(&format!("GET /p{i} HTTP/1.1\r\nHost: a\r\n{close}\r\n"));
+    }
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    c.write_all(burst.as_bytes()).unwrap();
+    // While it reads nothing, others are answered.
+    std::thread::sleep(Duration::from_millis(300));
+    for _ in 0..5 {
+        assert_eq!(s.get("GET", "/other", &[], "").0, 404);
+    }
+    let mut got = String::new();
+    c.read_to_string(&mut got).unwrap();
+    assert_eq!(got.matches("HTTP/1.1 404 ").count(), n, "{}", &got[..200]);
+}
+
+#[test]
+fn a_stalled_head_and_idle_connections_are_closed_after_10_s_and_others_served() {
+    let env = Env::new();
+    let s = Server::start(&env, &[]);
+    let open = |first: &[u8]| {
+        let mut c = TcpStream::connect(&s.addr).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        c.write_all(first).unwrap();
+        c
+    };
+    let started = Instant::now();
+    let mut stalled = open(b"GET / HTTP/1.1\r\nHost: a\r\nX-Half: ");
+    let mut silent = open(b"");
+    let mut idle = open(b"GET /once HTTP/1.1\r\nHost: a\r\n\r\n");
+    // The kept-alive one gets its answer, then nothing more is sent.
+    let mut answer = [0u8; 4096];
+    assert!(idle.read(&mut answer).unwrap() > 0);
+    assert_eq!(s.get("GET", "/meanwhile", &[], "").0, 404);
+    for c in [&mut stalled, &mut silent, &mut idle] {
+        let mut rest = Vec::new();
+        let closed = c.read_to_end(&mut rest);
+        // Closed without an answer (a reset counts as closed too).
+        assert!(closed.is_err() || rest.is_empty(), "{rest:?}");
+    }
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_secs(9) && took < Duration::from_secs(15),
+        "{took:?}"
+    );
+    assert_eq!(s.get("GET", "/after", &[], "").0, 404);
+}
+
+#[test]
+fn one_connection_over_the_bound_gets_503_and_then_clients_get_in_again() {
+    let env = Env::new();
+    let s = Server::start(&env, &[]);
+    let held: Vec<TcpStream> = (0..appctl::serve::MAX_CONNECTIONS)
+        .map(|_| TcpStream::connect(&s.addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut extra = TcpStream::connect(&s.addr).unwrap();
+    extra
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut got = String::new();
+    let _ = extra.read_to_string(&mut got);
+    assert!(got.starts_with("HTTP/1.1 503 "), "{got}");
+    drop(held);
+    let until = Instant::now() + Duration::from_secs(10);
+    while s.get("GET", "/again", &[], "").0 != 404 {
+        assert!(Instant::now() < until, "no client got in again");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
