@@ -178,14 +178,20 @@ impl Shared {
     /// looks up what it changes again, since another command may have
     /// changed it.
     pub fn write<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
-        let mut cur = lock(&self.current);
-        self.refresh(&mut cur)?;
-        let mut w = cur.store.reread()?.relock(WRITE_LOCK_TIMEOUT)?;
+        let unlocked = {
+            let mut cur = lock(&self.current);
+            self.refresh(&mut cur)?;
+            cur.store.reread()?
+        };
+        // The wait for another command's lock (and the disk) holds up no
+        // request that only reads: `current` is not held meanwhile. Two
+        // writes of the server's wait for each other's lock as commands do.
+        let mut w = unlocked.relock(WRITE_LOCK_TIMEOUT)?;
         let out = f(&w)?;
         w.save()?;
         drop(w);
         // The next request reads what was just written.
-        cur.stamp = None;
+        lock(&self.current).stamp = None;
         Ok(out)
     }
 }

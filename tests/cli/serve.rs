@@ -618,3 +618,75 @@ fn one_connection_over_the_bound_gets_503_and_then_clients_get_in_again() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn a_write_waiting_for_another_commands_lock_holds_up_no_reader() {
+    let env = Env::new();
+    let c = app_with_token(&env, "held", &[], None);
+    let s = Server::start(&env, &[]);
+    let (st, resp) = s.get(
+        "POST",
+        "/oauth2/token",
+        &[&basic(&c), FORM],
+        "grant_type=client_credentials",
+    );
+    assert_eq!(st, 200, "{resp}");
+    let bearer = json_body(&resp)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Another process holds the writers' lock for 3 s.
+    let mut lock = env.store.clone().into_os_string();
+    lock.push(".lock");
+    let mut holder = std::process::Command::new("flock")
+        .arg("-x")
+        .arg(&lock)
+        .args(["-c", "echo held; sleep 3"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(holder.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line, "held\n");
+    let started = Instant::now();
+    let invalidate = {
+        let (addr, auth) = (s.addr.clone(), basic(&c));
+        std::thread::spawn(move || {
+            let body = format!(
+                "access_token={}",
+                appctl::oauth::encode::encode(bearer.as_bytes())
+            );
+            let req = format!(
+                "POST /oauth2/invalidate_token HTTP/1.1\r\nHost: {addr}\r\n{auth}\r\n{FORM}\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let mut c = TcpStream::connect(&addr).unwrap();
+            c.write_all(req.as_bytes()).unwrap();
+            let mut got = String::new();
+            c.read_to_string(&mut got).unwrap();
+            got
+        })
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    // Requests that only read are answered meanwhile.
+    for path in ["/nope", "/2/users/me"] {
+        let t = Instant::now();
+        let (st, _) = s.get("GET", path, &[], "");
+        assert!(st == 404 || st == 401, "{path}: {st}");
+        assert!(
+            t.elapsed() < Duration::from_secs(1),
+            "{path}: {:?}",
+            t.elapsed()
+        );
+    }
+    let got = invalidate.join().unwrap();
+    assert!(got.starts_with("HTTP/1.1 200 "), "{got}");
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "the lock was not waited for"
+    );
+    holder.wait().unwrap();
+}
