@@ -108,6 +108,12 @@ fn framing(bytes: &[u8]) -> Result<Option<Framing>, ReadError> {
     }))
 }
 
+/// The length of the first request in `bytes` (head and body) and whether
+/// the connection may carry another, once its head is whole.
+pub fn framing_of(bytes: &[u8]) -> Result<Option<(usize, bool)>, ReadError> {
+    Ok(framing(bytes)?.map(|f| (f.head_len + f.body_len, f.keep_alive)))
+}
+
 /// Whether a read with a timeout ran out of time (Linux says `WouldBlock`,
 /// other systems `TimedOut`).
 pub fn timed_out(e: &io::Error) -> bool {

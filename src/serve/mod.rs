@@ -1,8 +1,8 @@
 //! `appctl serve`: the platform's auth endpoints over HTTP on loopback,
-//! answered from the store. A small blocking server: one thread per
-//! connection, at most [`MAX_CONNECTIONS`] at once, every limit of
-//! [`http`] held per request. It calls `src/oauth/` and `src/store/`,
-//! never the CLI.
+//! answered from the store. Plain HTTP is served by an event loop a core
+//! ([`evented`]), TLS by a thread a connection; at most
+//! [`MAX_CONNECTIONS`] at once, every limit of [`http`] held per request
+//! by both. It calls `src/oauth/` and `src/store/`, never the CLI.
 //!
 //! The store is opened once (the CLI unlocks it) and its data key held
 //! until the server stops. Before each request a `stat` of the file tells
@@ -13,6 +13,7 @@
 mod app_only;
 mod auth;
 mod errors;
+mod evented;
 pub mod http;
 mod identity;
 pub mod nonces;
@@ -127,6 +128,18 @@ pub fn run(store: Store, cfg: &Config, ready: impl FnOnce(&str) -> Result<()>) -
         });
     }
     let active = Arc::new(AtomicUsize::new(0));
+    // Plain HTTP is served by event loops, one a core; TLS by a thread a
+    // connection.
+    let loops = match cfg.tls {
+        None => {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            Some(
+                evented::Loops::start(cores, &shared, &active)
+                    .map_err(|e| Error::internal(format!("cannot start the event loops: {e}")))?,
+            )
+        }
+        Some(_) => None,
+    };
     for conn in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
             break;
@@ -134,6 +147,7 @@ pub fn run(store: Store, cfg: &Config, ready: impl FnOnce(&str) -> Result<()>) -
         let Ok(mut conn) = conn else {
             continue;
         };
+
         if active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
             active.fetch_sub(1, Ordering::SeqCst);
             // Over TLS a plain 503 would be garbage to the client: it is
@@ -143,6 +157,11 @@ pub fn run(store: Store, cfg: &Config, ready: impl FnOnce(&str) -> Result<()>) -
                 let _ = conn.set_write_timeout(Some(Duration::from_secs(1)));
                 let _ = http::write_response(&mut conn, &resp, false, false);
             }
+            continue;
+        }
+        if let Some(loops) = &loops {
+            let _ = conn.set_nodelay(true);
+            loops.give(conn);
             continue;
         }
         let shared = Arc::clone(&shared);

@@ -690,3 +690,37 @@ fn a_write_waiting_for_another_commands_lock_holds_up_no_reader() {
     );
     holder.wait().unwrap();
 }
+
+#[test]
+fn a_client_pipelining_without_end_shares_the_server_with_the_others() {
+    let env = Env::new();
+    let s = Server::start(&env, &[]);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut floods = Vec::new();
+    // Two of them, so that each of two loops (one a core) has one.
+    for _ in 0..2 {
+        let c = TcpStream::connect(&s.addr).unwrap();
+        let mut reader = c.try_clone().unwrap();
+        std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+        let stop = Arc::clone(&stop);
+        floods.push(std::thread::spawn(move || {
+            let mut c = c;
+            let burst = "GET /flood HTTP/1.1\r\nHost: a\r\n\r\n".repeat(64);
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if c.write_all(burst.as_bytes()).is_err() {
+                    break;
+                }
+            }
+        }));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    for _ in 0..10 {
+        let t = Instant::now();
+        assert_eq!(s.get("GET", "/other", &[], "").0, 404);
+        assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for f in floods {
+        f.join().unwrap();
+    }
+}
