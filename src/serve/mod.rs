@@ -1,6 +1,6 @@
 //! `appctl serve`: the platform's auth endpoints over HTTP on loopback,
 //! answered from the store. Plain HTTP is served by an event loop a core
-//! ([`evented`]), TLS by a thread a connection; at most
+//! (`evented.rs`), TLS by a thread a connection; at most
 //! [`MAX_CONNECTIONS`] at once, every limit of [`http`] held per request
 //! by both. It calls `src/oauth/` and `src/store/`, never the CLI.
 //!
