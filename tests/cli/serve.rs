@@ -83,6 +83,20 @@ impl Server {
         (status(&resp), resp)
     }
 
+    /// Takes every connection the server serves at once, then opens one
+    /// more (reading from it waits at most 5 s).
+    pub fn hold_every_connection(&self) -> (Vec<TcpStream>, TcpStream) {
+        let held = (0..appctl::serve::MAX_CONNECTIONS)
+            .map(|_| TcpStream::connect(&self.addr).unwrap())
+            .collect();
+        std::thread::sleep(Duration::from_millis(300));
+        let extra = TcpStream::connect(&self.addr).unwrap();
+        extra
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        (held, extra)
+    }
+
     /// stderr so far.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
@@ -600,14 +614,7 @@ fn a_stalled_head_and_idle_connections_are_closed_after_10_s_and_others_served()
 fn one_connection_over_the_bound_gets_503_and_then_clients_get_in_again() {
     let env = Env::new();
     let s = Server::start(&env, &[]);
-    let held: Vec<TcpStream> = (0..appctl::serve::MAX_CONNECTIONS)
-        .map(|_| TcpStream::connect(&s.addr).unwrap())
-        .collect();
-    std::thread::sleep(Duration::from_millis(300));
-    let mut extra = TcpStream::connect(&s.addr).unwrap();
-    extra
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
+    let (held, mut extra) = s.hold_every_connection();
     let mut got = String::new();
     let _ = extra.read_to_string(&mut got);
     assert!(got.starts_with("HTTP/1.1 503 "), "{got}");

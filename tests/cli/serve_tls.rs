@@ -322,19 +322,11 @@ fn plain_http_garbage_and_stalled_handshakes_at_the_tls_port_do_not_stop_it() {
 #[test]
 fn over_tls_the_connection_bound_closes_one_connection_too_many() {
     use std::io::Read;
-    use std::net::TcpStream;
     use std::time::{Duration, Instant};
     let env = Env::new();
     let ca = ca_file(&env);
     let s = Server::start(&env, &["--tls"]);
-    let held: Vec<TcpStream> = (0..appctl::serve::MAX_CONNECTIONS)
-        .map(|_| TcpStream::connect(&s.addr).unwrap())
-        .collect();
-    std::thread::sleep(Duration::from_millis(300));
-    let mut extra = TcpStream::connect(&s.addr).unwrap();
-    extra
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
+    let (held, mut extra) = s.hold_every_connection();
     let started = Instant::now();
     let mut got = Vec::new();
     let n = extra.read_to_end(&mut got);
