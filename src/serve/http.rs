@@ -142,12 +142,6 @@ pub trait Timeouts {
     fn set_read_timeout(&mut self, t: Option<Duration>) -> io::Result<()>;
 }
 
-impl Timeouts for std::net::TcpStream {
-    fn set_read_timeout(&mut self, t: Option<Duration>) -> io::Result<()> {
-        std::net::TcpStream::set_read_timeout(self, t)
-    }
-}
-
 /// Reads one request: the head within [`HEAD_MAX`] bytes and
 /// [`HEAD_TIMEOUT`], then a body of `Content-Length` within [`BODY_MAX`].
 /// Returns the request and whether the connection may carry another.

@@ -29,7 +29,7 @@ use crate::oauth::Scheme;
 use crate::store::Store;
 use http::{ReadError, Response};
 use state::Shared;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -58,18 +58,6 @@ pub struct Config {
     pub alias_origins: Vec<String>,
     /// `--tls`: serve HTTPS with this configuration ([`tls::config`]).
     pub tls: Option<Arc<rustls::ServerConfig>>,
-}
-
-/// A connection requests are read from: TCP, or TLS over it.
-pub trait Connection: Read + Write + http::Timeouts {
-    /// Says that nothing more will be written (TLS first says close_notify).
-    fn close_write(&mut self);
-}
-
-impl Connection for TcpStream {
-    fn close_write(&mut self) {
-        let _ = self.shutdown(std::net::Shutdown::Write);
-    }
 }
 
 /// The base URL a client uses for `addr`.
@@ -130,15 +118,15 @@ pub fn run(store: Store, cfg: &Config, ready: impl FnOnce(&str) -> Result<()>) -
     let active = Arc::new(AtomicUsize::new(0));
     // Plain HTTP is served by event loops, one a core; TLS by a thread a
     // connection.
-    let loops = match cfg.tls {
+    let serving = match &cfg.tls {
         None => {
             let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-            Some(
+            Serving::Loops(
                 evented::Loops::start(cores, &shared, &active)
                     .map_err(|e| Error::internal(format!("cannot start the event loops: {e}")))?,
             )
         }
-        Some(_) => None,
+        Some(tls) => Serving::Tls(Arc::clone(tls)),
     };
     for conn in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
@@ -152,41 +140,37 @@ pub fn run(store: Store, cfg: &Config, ready: impl FnOnce(&str) -> Result<()>) -
             active.fetch_sub(1, Ordering::SeqCst);
             // Over TLS a plain 503 would be garbage to the client: it is
             // only closed.
-            if cfg.tls.is_none() {
+            if matches!(serving, Serving::Loops(_)) {
                 let resp = Response::text(503, "too many connections\n");
                 let _ = conn.set_write_timeout(Some(Duration::from_secs(1)));
                 let _ = http::write_response(&mut conn, &resp, false, false);
             }
             continue;
         }
-        if let Some(loops) = &loops {
-            let _ = conn.set_nodelay(true);
-            loops.give(conn);
-            continue;
-        }
+        let _ = conn.set_nodelay(true);
+        let tls = match &serving {
+            Serving::Loops(loops) => {
+                loops.give(conn);
+                continue;
+            }
+            Serving::Tls(tls) => Arc::clone(tls),
+        };
         let shared = Arc::clone(&shared);
         let active = Arc::clone(&active);
-        let tls = cfg.tls.clone();
         let base = base.clone();
         std::thread::spawn(move || {
-            let _ = conn.set_nodelay(true);
             let _ = conn.set_write_timeout(Some(Duration::from_secs(10)));
-            match tls {
-                None => serve_connection(conn, &shared, Scheme::Http),
-                Some(tls) => {
-                    let started = Instant::now();
-                    match tls::accept(conn, &tls, &base) {
-                        Ok(c) => serve_connection(c, &shared, Scheme::Https),
-                        Err(tls::Refused::PlainHttp) => {
-                            log("-", "-", 400, &routes::Who::default(), started);
-                        }
-                        Err(tls::Refused::Handshake(why)) => {
-                            let line = format!("TLS handshake failed: {why}\n");
-                            let _ = std::io::stderr().lock().write_all(line.as_bytes());
-                        }
-                        Err(tls::Refused::Closed) => {}
-                    }
+            let started = Instant::now();
+            match tls::accept(conn, &tls, &base) {
+                Ok(c) => serve_tls(c, &shared),
+                Err(tls::Refused::PlainHttp) => {
+                    log("-", "-", 400, &routes::Who::default(), started);
                 }
+                Err(tls::Refused::Handshake(why)) => {
+                    let line = format!("TLS handshake failed: {why}\n");
+                    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+                }
+                Err(tls::Refused::Closed) => {}
             }
             active.fetch_sub(1, Ordering::SeqCst);
         });
@@ -220,14 +204,23 @@ fn began(buf: &http::Buffer) -> Instant {
     buf.began().unwrap_or_else(Instant::now)
 }
 
-fn serve_connection(mut conn: impl Connection, shared: &Shared, scheme: Scheme) {
+/// How connections are served.
+enum Serving {
+    /// Plain HTTP, by the event loops.
+    Loops(evented::Loops),
+    /// HTTPS, by a thread a connection with this configuration.
+    Tls(Arc<rustls::ServerConfig>),
+}
+
+/// Serves one TLS connection's requests until it closes or idles out.
+fn serve_tls(mut conn: tls::TlsConn, shared: &Shared) {
     let mut buf = http::Buffer::default();
     let mut idle = Duration::ZERO;
     loop {
         if shared.stopping() && buf.is_empty() {
             return;
         }
-        match http::read_request(&mut conn, &mut buf, scheme, IDLE_SLICE) {
+        match http::read_request(&mut conn, &mut buf, Scheme::Https, IDLE_SLICE) {
             Ok((req, keep_alive)) => {
                 idle = Duration::ZERO;
                 let (resp, who) = routes::handle(shared, &req);

@@ -1,10 +1,9 @@
 //! `serve --tls`: the rustls configuration (TLS 1.3 on ring, the server
-//! certificate the local CA issued at start) and a TLS connection the
-//! request reader uses as it uses a TCP stream. The handshake has the head
-//! timeout; after it, one read of the socket per call, so that every
-//! deadline of [`super::http`] holds over TLS as it does over TCP.
+//! certificate the local CA issued at start) and a TLS connection that
+//! [`super::http::read_request`] reads requests from, with a thread a
+//! connection. The handshake has the head timeout; after it, one read of
+//! the socket per call, so that every deadline of [`super::http`] holds.
 
-use super::Connection;
 use super::http::{self, HEAD_TIMEOUT, Response, Timeouts};
 use crate::crypto::ca::{Ca, Name};
 use crate::error::{Error, Result};
@@ -198,8 +197,10 @@ impl Timeouts for TlsConn {
     }
 }
 
-impl Connection for TlsConn {
-    fn close_write(&mut self) {
+impl TlsConn {
+    /// Says that nothing more will be written: close_notify, then the
+    /// socket's write side is shut.
+    pub fn close_write(&mut self) {
         self.tls.send_close_notify();
         let _ = send_all(&mut self.tls, &mut self.sock);
         let _ = self.sock.shutdown(Shutdown::Write);
