@@ -25,11 +25,11 @@ pub enum Endpoint {
 }
 
 /// A user as the endpoints show one: ID, name, handle, email, since when.
-struct Profile {
+struct Profile<'a> {
     id: u64,
-    name: String,
-    screen_name: String,
-    email: Option<String>,
+    name: &'a str,
+    screen_name: &'a str,
+    email: Option<&'a str>,
     created_at: i64,
 }
 
@@ -57,7 +57,7 @@ struct V1User<'a> {
     entities: Option<Value>,
     /// Present (null when the user has none) only when asked for and granted.
     #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<&'a Option<String>>,
+    email: Option<Option<&'a str>>,
 }
 
 /// The platform's default profile picture: local users have none of their
@@ -80,20 +80,20 @@ fn v1_time(at: i64) -> String {
     }
 }
 
-fn profile(d: &Directory, id: u64) -> Option<Profile> {
+fn profile(d: &Directory, id: u64) -> Option<Profile<'_>> {
     Some(match d.person(id)? {
         Someone::Owner(o) => Profile {
             id: o.user_id,
-            name: o.handle.clone(),
-            screen_name: o.handle.clone(),
+            name: &o.handle,
+            screen_name: &o.handle,
             email: None,
             created_at: d.created_at(),
         },
         Someone::User(u) => Profile {
             id: u.id,
-            name: u.name.clone().unwrap_or_else(|| u.handle.clone()),
-            screen_name: u.handle.clone(),
-            email: u.email.clone(),
+            name: u.name.as_deref().unwrap_or(&u.handle),
+            screen_name: &u.handle,
+            email: u.email.as_deref(),
             created_at: u.created_at,
         },
     })
@@ -147,15 +147,15 @@ pub fn get(shared: &Shared, req: &HttpRequest, ep: Endpoint, now: i64) -> Result
         Endpoint::VerifyCredentials => {
             let q = form(req.query.as_deref().unwrap_or_default().as_bytes()).unwrap_or_default();
             // By the token's grant: the app's toggle when it was made.
-            let email = (flag(value(&q, "include_email")) && o.grants_email).then_some(&p.email);
+            let email = (flag(value(&q, "include_email")) && o.grants_email).then_some(p.email);
             // No statuses are kept, so `skip_status` changes nothing.
             Response::json(
                 200,
                 &V1User {
                     id: p.id,
                     id_str: p.id.to_string(),
-                    name: &p.name,
-                    screen_name: &p.screen_name,
+                    name: p.name,
+                    screen_name: p.screen_name,
                     description: "",
                     url: None,
                     protected: false,
