@@ -430,6 +430,11 @@ pub fn basic(c: &Creds) -> String {
 
 pub const FORM: &str = "Content-Type: application/x-www-form-urlencoded;charset=UTF-8";
 
+/// `POST /oauth2/token` with Basic auth of `c`'s consumer pair and `body`.
+pub fn token_request(s: &Server, c: &Creds, body: &str) -> (u16, String) {
+    s.get("POST", "/oauth2/token", &[&basic(c), FORM], body)
+}
+
 pub fn json_body(resp: &str) -> serde_json::Value {
     serde_json::from_str(body(resp)).unwrap_or_else(|_| panic!("not JSON: {resp}"))
 }
@@ -631,12 +636,7 @@ fn a_write_waiting_for_another_commands_lock_holds_up_no_reader() {
     let env = Env::new();
     let c = app_with_token(&env, "held", &[], None);
     let s = Server::start(&env, &[]);
-    let (st, resp) = s.get(
-        "POST",
-        "/oauth2/token",
-        &[&basic(&c), FORM],
-        "grant_type=client_credentials",
-    );
+    let (st, resp) = token_request(&s, &c, "grant_type=client_credentials");
     assert_eq!(st, 200, "{resp}");
     let bearer = json_body(&resp)["access_token"]
         .as_str()

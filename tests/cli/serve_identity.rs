@@ -131,27 +131,12 @@ fn settings_changed_by_the_cli_take_effect_on_the_next_request() {
     let (_, resp) = v1(&c);
     assert!(resp.contains("x-access-level: read\r\n"), "{resp}");
     // A bearer token, then a new consumer pair: the old Basic is refused.
-    let (st, resp) = s.get(
-        "POST",
-        "/oauth2/token",
-        &[&basic(&c), FORM],
-        "grant_type=client_credentials",
-    );
+    let (st, resp) = token_request(&s, &c, "grant_type=client_credentials");
     assert_eq!(st, 200, "{resp}");
-    let (st, resp) = s.get(
-        "POST",
-        "/oauth2/token",
-        &[&basic(&c), FORM],
-        "grant_type=password",
-    );
+    let (st, resp) = token_request(&s, &c, "grant_type=password");
     assert_eq!((st, code(&resp)), (403, 99));
     env.ok(&["keys", "regenerate", "levels", "consumer"]);
-    let (st, resp) = s.get(
-        "POST",
-        "/oauth2/token",
-        &[&basic(&c), FORM],
-        "grant_type=client_credentials",
-    );
+    let (st, resp) = token_request(&s, &c, "grant_type=client_credentials");
     assert_eq!((st, code(&resp)), (403, 99), "{resp}");
     let (st, resp) = v1(&c);
     assert_eq!((st, code(&resp)), (401, 32), "{resp}");
