@@ -5,6 +5,16 @@
 use super::serve::*;
 use crate::util::Env;
 
+/// The settings of an app that asks for email addresses (which needs its
+/// terms and privacy URLs).
+const ASKS_EMAIL: &[&str] = &[
+    "--terms-url",
+    "https://example.com/terms",
+    "--privacy-url",
+    "https://example.com/privacy",
+    "--request-email",
+    "on",
+];
 #[test]
 fn requests_oauthlib_gets_a_bearer_token_and_calls_both_identity_endpoints() {
     let Some(python) = crate::util::python_with("requests_oauthlib") else {
@@ -23,16 +33,7 @@ fn requests_oauthlib_gets_a_bearer_token_and_calls_both_identity_endpoints() {
     let c = app_with_token(
         &env,
         "client",
-        &[
-            "--terms-url",
-            "https://example.com/terms",
-            "--privacy-url",
-            "https://example.com/privacy",
-            "--request-email",
-            "on",
-            "--permissions",
-            "read-write",
-        ],
+        &[ASKS_EMAIL, &["--permissions", "read-write"]].concat(),
         Some("bob"),
     );
     let s = Server::start(&env, &[]);
@@ -169,15 +170,7 @@ fn settings_changed_by_the_cli_take_effect_on_the_next_request() {
 fn email_goes_by_the_grant_a_token_was_made_with_and_the_user_object_is_whole() {
     let env = Env::new();
     env.ok(&["users", "add", "bob", "--email", "bob@example.com"]);
-    let asks = [
-        "--terms-url",
-        "https://example.com/terms",
-        "--privacy-url",
-        "https://example.com/privacy",
-        "--request-email",
-        "on",
-    ];
-    let c = app_with_token(&env, "mail", &asks, Some("bob"));
+    let c = app_with_token(&env, "mail", ASKS_EMAIL, Some("bob"));
     let s = Server::start(&env, &[]);
     let path = "/1.1/account/verify_credentials.json";
     let get = |c: &Creds, query: &[(&str, &str)]| {
