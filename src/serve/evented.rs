@@ -320,12 +320,10 @@ impl Loop {
             waker: &self.waker,
             jobs: &self.jobs,
         };
-        let turn = step(c, token, &ctx);
-        let turn = match turn {
-            Turn::Close => Turn::Close,
-            _ if !interest(c, token, &self.poll) => Turn::Close,
-            t => t,
-        };
+        let mut turn = step(c, token, &ctx);
+        if !matches!(turn, Turn::Close) && !interest(c, token, &self.poll) {
+            turn = Turn::Close;
+        }
         match turn {
             Turn::Close => self.close(token),
             Turn::More if !c.queued => {
@@ -352,7 +350,7 @@ fn interest(c: &mut Conn, token: Token, poll: &Poll) -> bool {
     poll.registry().reregister(&mut c.stream, token, i).is_ok()
 }
 
-/// One turn of a connection; false when it is to be closed.
+/// One turn of a connection: what it left to do.
 fn step(c: &mut Conn, token: Token, ctx: &Ctx<'_>) -> Turn {
     // One answer at a time: the next request is taken once the last answer
     // is written, so a client that does not read makes nothing grow; what
@@ -404,8 +402,9 @@ fn read(c: &mut Conn) -> Option<bool> {
             Ok(0) => c.eof = true,
             Ok(n) => {
                 if c.began.is_none() {
-                    c.began = Some(Instant::now());
-                    c.deadline = Instant::now() + HEAD_TIMEOUT;
+                    let now = Instant::now();
+                    c.began = Some(now);
+                    c.deadline = now + HEAD_TIMEOUT;
                 }
                 c.buf.extend_from_slice(&chunk[..n]);
             }
