@@ -1,8 +1,12 @@
 //! The load generator of `benches/serve.sh`: CONNECTIONS keep-alive
-//! connections to a running `appctl serve`, one thread each, sending one
-//! kind of request back to back for SECONDS (or N requests in all), and one
-//! line of figures: requests per second, p50/p99/max latency, the statuses
-//! seen and the CPU time this process used.
+//! connections to a running `appctl serve`, each sending one kind of
+//! request back to back for SECONDS (or N requests in all), and one line of
+//! figures: requests per second, p50/p99/max latency, the statuses seen and
+//! the CPU time this process used.
+//!
+//! All connections share one thread and one event loop (mio), so that the
+//! generator takes as little as it can of the cores it shares with the
+//! server: a thread per connection cost it most of a core in switches.
 //!
 //! Usage: `serve_bench ADDR KIND CONNECTIONS (--seconds S | --requests N)
 //! [--expect STATUS,...] SECRETS.json...`, or `serve_bench kdf RUNS`: the
@@ -22,17 +26,17 @@
 //! The secrets come from files (the JSON that `appctl app create --json` and
 //! `appctl keys create … access --json` print), never from the command line.
 //! Latency is from the first byte written to the last byte of the response
-//! read, on the client's clock.
+//! read, on the client's clock; it includes the time the loop took to come
+//! to the connection, so it errs on the slow side.
 
 use appctl::crypto::kdf;
 use appctl::oauth::encode::encode;
 use appctl::oauth::signature::{self, Param, Source};
 use base64::Engine as _;
+use mio::net::TcpStream;
+use mio::{Events, Interest, Poll, Token};
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::io::{ErrorKind, Read, Write};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 type Fallible<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -80,19 +84,24 @@ fn read_secrets(files: &[String]) -> Fallible<Secrets> {
 /// When the run stops: at a time, or after a number of requests in all.
 enum Until {
     Time(Instant),
-    Count(Arc<AtomicI64>),
+    Count(u64),
 }
 
 impl Until {
-    fn more(&self) -> bool {
+    /// Whether one more request may be sent (counting it if so).
+    fn more(&mut self, now: Instant) -> bool {
         match self {
-            Until::Time(t) => Instant::now() < *t,
-            Until::Count(left) => left.fetch_sub(1, Ordering::Relaxed) > 0,
+            Until::Time(t) => now < *t,
+            Until::Count(0) => false,
+            Until::Count(left) => {
+                *left -= 1;
+                true
+            }
         }
     }
 }
 
-/// What one connection's thread saw.
+/// What the connections saw.
 #[derive(Default)]
 struct Tally {
     latencies_ns: Vec<u64>,
@@ -165,75 +174,199 @@ fn request(kind: Kind, addr: &str, s: &Secrets, nonce_prefix: &str, seq: u64) ->
     }
 }
 
-/// Reads one response from `conn` (bytes of a next one stay in `buf`):
-/// its status and whether the server will close the connection.
-fn response(conn: &mut TcpStream, buf: &mut Vec<u8>) -> Fallible<(u16, bool)> {
-    let mut chunk = [0u8; 16 * 1024];
-    loop {
-        let mut slots = [httparse::EMPTY_HEADER; 32];
-        let mut r = httparse::Response::new(&mut slots);
-        if let httparse::Status::Complete(head) = r.parse(buf)? {
-            let mut len = 0usize;
-            let mut close = false;
-            for h in r.headers.iter() {
-                if h.name.eq_ignore_ascii_case("Content-Length") {
-                    len = std::str::from_utf8(h.value)?.trim().parse()?;
-                } else if h.name.eq_ignore_ascii_case("Connection") {
-                    close = h.value.eq_ignore_ascii_case(b"close");
-                }
-            }
-            let status = r.code.unwrap_or(0);
-            while buf.len() < head + len {
-                let n = conn.read(&mut chunk)?;
-                if n == 0 {
-                    return Err("the server closed the connection mid-response".into());
-                }
-                buf.extend_from_slice(&chunk[..n]);
-            }
-            buf.drain(..head + len);
-            return Ok((status, close));
+/// One response parsed from the front of `buf`, if it is all there: its
+/// status, its length in bytes and whether the server will close the
+/// connection after it.
+fn response(buf: &[u8]) -> Fallible<Option<(u16, usize, bool)>> {
+    let mut slots = [httparse::EMPTY_HEADER; 32];
+    let mut r = httparse::Response::new(&mut slots);
+    let httparse::Status::Complete(head) = r.parse(buf)? else {
+        return Ok(None);
+    };
+    let mut len = 0usize;
+    let mut close = false;
+    for h in r.headers.iter() {
+        if h.name.eq_ignore_ascii_case("Content-Length") {
+            len = std::str::from_utf8(h.value)?.trim().parse()?;
+        } else if h.name.eq_ignore_ascii_case("Connection") {
+            close = h.value.eq_ignore_ascii_case(b"close");
         }
-        let n = conn.read(&mut chunk)?;
-        if n == 0 {
-            return Err("the server closed the connection".into());
-        }
-        buf.extend_from_slice(&chunk[..n]);
     }
+    let status = r.code.unwrap_or(0);
+    Ok((buf.len() >= head + len).then_some((status, head + len, close)))
 }
 
 fn connect(addr: &str) -> Fallible<TcpStream> {
-    let c = TcpStream::connect(addr)?;
+    let c = std::net::TcpStream::connect(addr)?;
     c.set_nodelay(true)?;
-    c.set_read_timeout(Some(Duration::from_secs(30)))?;
-    Ok(c)
+    c.set_nonblocking(true)?;
+    Ok(TcpStream::from_std(c))
 }
 
-fn worker(
+/// One connection: the request being written, what has come back so far,
+/// and when the request began.
+struct Conn {
+    stream: TcpStream,
+    prefix: String,
+    seq: u64,
+    out: Vec<u8>,
+    written: usize,
+    input: Vec<u8>,
+    began: Instant,
+    /// A request was sent and its response is not all read yet.
+    waiting: bool,
+}
+
+/// What the loop shares between connections.
+struct Run<'a> {
+    addr: &'a str,
+    kind: Kind,
+    secrets: &'a Secrets,
+    until: Until,
+    tally: Tally,
+}
+
+impl Run<'_> {
+    /// Starts the connection's next request, if the run goes on.
+    fn next(&mut self, c: &mut Conn) -> Fallible<()> {
+        if !self.until.more(Instant::now()) {
+            return Ok(());
+        }
+        c.out = request(self.kind, self.addr, self.secrets, &c.prefix, c.seq);
+        c.seq += 1;
+        c.written = 0;
+        c.waiting = true;
+        c.began = Instant::now();
+        self.write(c)
+    }
+
+    /// Writes what the socket takes of the request.
+    fn write(&mut self, c: &mut Conn) -> Fallible<()> {
+        while c.written < c.out.len() {
+            match c.stream.write(&c.out[c.written..]) {
+                Ok(0) => return Err("the server closed the connection".into()),
+                Ok(n) => c.written += n,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(()),
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads what has come, counts a finished response and starts the next
+    /// request; reconnects (under the same token) if the server closes.
+    fn read(&mut self, c: &mut Conn, poll: &Poll, token: Token) -> Fallible<()> {
+        let mut chunk = [0u8; 16 * 1024];
+        let mut ended = false;
+        loop {
+            match c.stream.read(&mut chunk) {
+                Ok(0) => {
+                    ended = true;
+                    break;
+                }
+                Ok(n) => c.input.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let Some((status, len, close)) = response(&c.input)? else {
+            return match ended {
+                true => Err("the server closed the connection mid-response".into()),
+                false => Ok(()),
+            };
+        };
+        if ended && !close {
+            return Err("the server closed the connection".into());
+        }
+        if !c.waiting {
+            return Err("a response to no request".into());
+        }
+        c.waiting = false;
+        self.tally
+            .latencies_ns
+            .push(c.began.elapsed().as_nanos() as u64);
+        *self.tally.statuses.entry(status).or_default() += 1;
+        c.input.drain(..len);
+        if close {
+            poll.registry().deregister(&mut c.stream)?;
+            c.stream = connect(self.addr)?;
+            poll.registry().register(
+                &mut c.stream,
+                token,
+                Interest::READABLE | Interest::WRITABLE,
+            )?;
+            c.input.clear();
+            self.tally.reconnects += 1;
+        }
+        self.next(c)
+    }
+}
+
+/// Runs `conns` connections on one event loop until `until` says stop and
+/// every response sent for has come.
+fn drive(
     addr: &str,
     kind: Kind,
     secrets: &Secrets,
-    nonce_prefix: &str,
-    until: &Until,
+    conns: usize,
+    until: Until,
+    run_id: u64,
 ) -> Fallible<Tally> {
-    let mut t = Tally::default();
-    let mut conn = connect(addr)?;
-    let mut buf = Vec::new();
-    let mut seq = 0u64;
-    while until.more() {
-        let req = request(kind, addr, secrets, nonce_prefix, seq);
-        seq += 1;
-        let start = Instant::now();
-        conn.write_all(&req)?;
-        let (status, close) = response(&mut conn, &mut buf)?;
-        t.latencies_ns.push(start.elapsed().as_nanos() as u64);
-        *t.statuses.entry(status).or_default() += 1;
-        if close {
-            conn = connect(addr)?;
-            buf.clear();
-            t.reconnects += 1;
+    let mut poll = Poll::new()?;
+    let mut all = Vec::with_capacity(conns);
+    for i in 0..conns {
+        let mut stream = connect(addr)?;
+        poll.registry().register(
+            &mut stream,
+            Token(i),
+            Interest::READABLE | Interest::WRITABLE,
+        )?;
+        all.push(Conn {
+            stream,
+            // Unique across runs against the same server: its nonce memory
+            // remembers every earlier run's nonces for the timestamp window.
+            prefix: format!("{run_id:016x}{i:04}"),
+            seq: 0,
+            out: Vec::new(),
+            written: 0,
+            input: Vec::new(),
+            began: Instant::now(),
+            waiting: false,
+        });
+    }
+    let mut run = Run {
+        addr,
+        kind,
+        secrets,
+        until,
+        tally: Tally::default(),
+    };
+    for c in &mut all {
+        run.next(c)?;
+    }
+    let mut events = Events::with_capacity(1024);
+    while all.iter().any(|c| c.waiting) {
+        poll.poll(&mut events, Some(Duration::from_secs(30)))
+            .or_else(|e| match e.kind() {
+                ErrorKind::Interrupted => Ok(()),
+                _ => Err(e),
+            })?;
+        if events.is_empty() {
+            return Err("no answer in 30 s".into());
+        }
+        for e in &events {
+            let c = &mut all[e.token().0];
+            if e.is_writable() {
+                run.write(c)?;
+            }
+            if e.is_readable() || e.is_read_closed() {
+                run.read(c, &poll, e.token())?;
+            }
         }
     }
-    Ok(t)
+    Ok(run.tally)
 }
 
 /// This process's user and system CPU time so far, from /proc/self/stat.
@@ -301,7 +434,7 @@ fn main() -> Fallible<()> {
             files,
         ),
     };
-    let secrets = Arc::new(read_secrets(files)?);
+    let secrets = read_secrets(files)?;
     let needs = match kind {
         Kind::Signed => !secrets.access_token.is_empty() && !secrets.api_secret.is_empty(),
         Kind::Token => !secrets.api_key.is_empty() && !secrets.api_secret.is_empty(),
@@ -312,30 +445,12 @@ fn main() -> Fallible<()> {
         return Err("the secrets files lack what this kind of request needs".into());
     }
     let start = Instant::now();
-    let until = Arc::new(match mode.as_str() {
+    let until = match mode.as_str() {
         "--seconds" => Until::Time(start + Duration::from_secs_f64(amount.parse()?)),
-        "--requests" => Until::Count(Arc::new(AtomicI64::new(amount.parse()?))),
+        "--requests" => Until::Count(amount.parse()?),
         _ => return Err(usage.into()),
-    });
-    // Unique across runs against the same server: its nonce memory
-    // remembers every earlier run's nonces for the timestamp window.
-    let run: u64 = rand::random();
-    let threads: Vec<_> = (0..conns)
-        .map(|i| {
-            let (addr, secrets, until) = (addr.clone(), Arc::clone(&secrets), Arc::clone(&until));
-            let prefix = format!("{run:016x}{i:04}");
-            std::thread::spawn(move || worker(&addr, kind, &secrets, &prefix, &until))
-        })
-        .collect();
-    let mut all = Tally::default();
-    for t in threads {
-        let t = t.join().map_err(|_| "a connection's thread panicked")??;
-        all.latencies_ns.extend(t.latencies_ns);
-        for (s, n) in t.statuses {
-            *all.statuses.entry(s).or_default() += n;
-        }
-        all.reconnects += t.reconnects;
-    }
+    };
+    let mut all = drive(addr, kind, &secrets, conns, until, rand::random())?;
     let elapsed = start.elapsed().as_secs_f64();
     all.latencies_ns.sort_unstable();
     let n = all.latencies_ns.len();
