@@ -390,38 +390,8 @@ fn oauth1(
         .and_then(|t| t.secret.as_ref())
         .map(Secret::expose)
         .unwrap_or_default();
-    let uri = req.base_uri();
-    let deduped = signature::dedup(&params);
-    let mut variants: Vec<(Normalisation, String)> = vec![(
-        Normalisation::Strict,
-        out.base_string.clone().unwrap_or_default(),
-    )];
-    if let Some(d) = &deduped {
-        variants.push((
-            Normalisation::Dedup,
-            signature::base_string(&req.method, &uri, d),
-        ));
-    }
-    // A URL rewritten after signing: only for a request that did not go to
-    // one of the aliases, so that a signature made for one of them never
-    // passes for another.
-    if !aliases.iter().any(|a| a.as_ref() == req.origin) {
-        for origin in aliases.iter().map(AsRef::as_ref) {
-            let aliased = format!("{origin}{}", req.path);
-            variants.push((
-                Normalisation::Alias(origin.to_string()),
-                signature::base_string(
-                    &req.method,
-                    &aliased,
-                    deduped.as_deref().unwrap_or(&params),
-                ),
-            ));
-        }
-    }
-    let matched = variants
-        .iter()
-        .find(|(_, base)| signature::verify(base, consumer_secret, token_secret, p.signature));
-    let Some((normalisation, _)) = matched else {
+    let matches = |base: &str| signature::verify(base, consumer_secret, token_secret, p.signature);
+    let Some(normalisation) = normalisation(req, &params, aliases, &out, matches) else {
         return Ok(out.fail(Reason::BadSignature));
     };
     out.normalisation = Some(normalisation.name());
@@ -443,6 +413,40 @@ fn oauth1(
         return Ok(out);
     }
     Ok(out)
+}
+
+/// The first normalisation whose base string `matches` takes: strict,
+/// then without repeated pairs, then each alias origin. The others are
+/// built only when the strict one fails, as it does for few clients.
+fn normalisation(
+    req: &HttpRequest,
+    params: &[Param],
+    aliases: &[impl AsRef<str>],
+    out: &Outcome,
+    matches: impl Fn(&str) -> bool,
+) -> Option<Normalisation> {
+    if out.base_string.as_deref().is_some_and(&matches) {
+        return Some(Normalisation::Strict);
+    }
+    let uri = req.base_uri();
+    let deduped = signature::dedup(params);
+    if let Some(d) = &deduped
+        && matches(&signature::base_string(&req.method, &uri, d))
+    {
+        return Some(Normalisation::Dedup);
+    }
+    // A URL rewritten after signing: only for a request that did not go to
+    // one of the aliases, so that a signature made for one of them never
+    // passes for another.
+    if aliases.iter().any(|a| a.as_ref() == req.origin) {
+        return None;
+    }
+    let params = deduped.as_deref().unwrap_or(params);
+    aliases.iter().map(AsRef::as_ref).find_map(|origin| {
+        let aliased = format!("{origin}{}", req.path);
+        matches(&signature::base_string(&req.method, &aliased, params))
+            .then(|| Normalisation::Alias(origin.to_string()))
+    })
 }
 
 fn bearer(token: &[u8], lookup: &impl Lookup) -> Result<Outcome> {
