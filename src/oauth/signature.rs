@@ -1,7 +1,7 @@
 //! OAuth 1.0a signatures (RFC 5849 §3.4): the parameters a request carries,
 //! their normalisation into the signature base string, and HMAC-SHA1.
 
-use super::encode::{decode, encode, encode_into};
+use super::encode::{decode, encode_into};
 use super::request::HttpRequest;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -199,20 +199,26 @@ pub fn dedup(params: &[Param]) -> Option<Vec<Param>> {
 /// sorted by name then value, joined `n=v` with `&`. `oauth_signature`
 /// is left out.
 pub fn normalised_params(params: &[Param]) -> String {
-    let mut pairs: Vec<(String, String)> = params
-        .iter()
-        .filter(|p| p.name != b"oauth_signature")
-        .map(|p| (encode(&p.name), encode(&p.value)))
-        .collect();
-    pairs.sort_unstable();
-    let mut out = String::with_capacity(pairs.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
+    // Every name and value encoded into one buffer, sorted as ranges of it.
+    let mut encoded = String::new();
+    let mut pairs = Vec::with_capacity(params.len());
+    for p in params.iter().filter(|p| p.name != b"oauth_signature") {
+        let start = encoded.len();
+        encode_into(&mut encoded, &p.name);
+        let mid = encoded.len();
+        encode_into(&mut encoded, &p.value);
+        pairs.push((start..mid, mid..encoded.len()));
+    }
+    let part = |r: &std::ops::Range<usize>| &encoded[r.clone()];
+    pairs.sort_unstable_by(|(n1, v1), (n2, v2)| (part(n1), part(v1)).cmp(&(part(n2), part(v2))));
+    let mut out = String::with_capacity(encoded.len() + 2 * pairs.len());
     for (i, (n, v)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        out.push_str(n);
+        out.push_str(part(n));
         out.push('=');
-        out.push_str(v);
+        out.push_str(part(v));
     }
     out
 }
@@ -220,8 +226,8 @@ pub fn normalised_params(params: &[Param]) -> String {
 /// The signature base string (§3.4.1.1): `METHOD&enc(base URI)&enc(params)`.
 pub fn base_string(method: &str, base_uri: &str, params: &[Param]) -> String {
     let params = normalised_params(params);
-    // Encoding the parameters again turns each `%` into `%25`.
-    let mut out = String::with_capacity(method.len() + 2 * base_uri.len() + 2 * params.len());
+    // Encoding the parameters again turns each `%`, `=` and `&` into three.
+    let mut out = String::with_capacity(method.len() + 3 * (base_uri.len() + params.len()) + 2);
     out.extend(method.chars().map(|c| c.to_ascii_uppercase()));
     out.push('&');
     encode_into(&mut out, base_uri.as_bytes());
@@ -233,11 +239,12 @@ pub fn base_string(method: &str, base_uri: &str, params: &[Param]) -> String {
 /// The HMAC-SHA1 key (§3.4.2): `enc(consumer secret)&enc(token secret)`,
 /// the `&` kept when there is no token.
 fn mac(consumer_secret: &str, token_secret: &str) -> Hmac<Sha1> {
-    let key = zeroize::Zeroizing::new(format!(
-        "{}&{}",
-        encode(consumer_secret.as_bytes()),
-        encode(token_secret.as_bytes())
+    let mut key = zeroize::Zeroizing::new(String::with_capacity(
+        3 * (consumer_secret.len() + token_secret.len()) + 1,
     ));
+    encode_into(&mut key, consumer_secret.as_bytes());
+    key.push('&');
+    encode_into(&mut key, token_secret.as_bytes());
     Hmac::<Sha1>::new_from_slice(key.as_bytes()).expect("HMAC takes a key of any length")
 }
 
