@@ -4,6 +4,7 @@
 //! request is checked by exactly the code that checks one on stdin.
 
 use crate::oauth::request::{self, HttpRequest, MAX_HEADERS, Scheme};
+use std::borrow::Cow;
 use std::io::{self, Read, Write};
 use std::time::{Duration, Instant};
 
@@ -212,25 +213,29 @@ pub struct Response {
     pub status: u16,
     /// Headers besides `Content-Length`, `Date` and `Connection`;
     /// `Cache-Control: no-store` unless they have a `Cache-Control`.
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(&'static str, Cow<'static, str>)>,
     /// The body.
     pub body: Vec<u8>,
 }
 
 impl Response {
     /// A response of `status` with `body` of `content_type`.
-    pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Response {
+    pub fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Response {
+        let mut headers = Vec::with_capacity(4);
+        headers.push(("Content-Type", Cow::Borrowed(content_type)));
         Response {
             status,
-            headers: vec![("Content-Type", content_type.to_string())],
+            headers,
             body: body.into(),
         }
     }
 
     /// A JSON response.
     pub fn json(status: u16, doc: &impl serde::Serialize) -> Response {
-        match serde_json::to_vec(doc) {
-            Ok(body) => Response::new(status, "application/json; charset=utf-8", body),
+        // Room for a user object, so that the body is not copied as it grows.
+        let mut body = Vec::with_capacity(1024);
+        match serde_json::to_writer(&mut body, doc) {
+            Ok(()) => Response::new(status, "application/json; charset=utf-8", body),
             // Only a type whose Serialize can fail (a map with non-string
             // keys) gets here; the client learns the answer is not whole.
             Err(_) => Response::text(500, "the response could not be written\n"),
@@ -244,7 +249,7 @@ impl Response {
 
     /// Adds a header.
     #[must_use]
-    pub fn with(mut self, name: &'static str, value: impl Into<String>) -> Response {
+    pub fn with(mut self, name: &'static str, value: impl Into<Cow<'static, str>>) -> Response {
         self.headers.push((name, value.into()));
         self
     }
@@ -278,15 +283,19 @@ pub fn write_response(
     head_only: bool,
 ) -> io::Result<()> {
     let mut out = Vec::with_capacity(256 + resp.body.len());
-    write!(out, "HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status))?;
+    write!(out, "HTTP/1.1 {} ", resp.status)?;
+    out.extend_from_slice(reason(resp.status).as_bytes());
+    out.extend_from_slice(b"\r\n");
     for (n, v) in &resp.headers {
-        write!(out, "{n}: {v}\r\n")?;
+        for part in [n, ": ", v, "\r\n"] {
+            out.extend_from_slice(part.as_bytes());
+        }
     }
     write!(
         out,
         "Content-Length: {}\r\nDate: {}\r\n",
         resp.body.len(),
-        httpdate::fmt_http_date(std::time::SystemTime::now())
+        httpdate::HttpDate::from(std::time::SystemTime::now())
     )?;
     // Nothing is cached but what says it may be (the stylesheet).
     if !resp.headers.iter().any(|(n, _)| *n == "Cache-Control") {

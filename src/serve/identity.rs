@@ -13,7 +13,7 @@ use crate::oauth::verify::access_level;
 use crate::oauth::{AuthScheme, HttpRequest, Outcome};
 use crate::store::{Directory, Someone};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// Which of the two endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,10 +54,21 @@ struct V1User<'a> {
     default_profile_image: bool,
     /// Dropped by `include_entities=false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    entities: Option<Value>,
+    entities: Option<Entities>,
     /// Present (null when the user has none) only when asked for and granted.
     #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<Option<&'a str>>,
+}
+
+/// `{"description": {"urls": []}}`: a local user's description is empty.
+#[derive(Serialize)]
+struct Entities {
+    description: Urls,
+}
+
+#[derive(Serialize)]
+struct Urls {
+    urls: [(); 0],
 }
 
 /// The platform's default profile picture: local users have none of their
@@ -71,13 +82,23 @@ const DEFAULT_IMAGE: &str =
 fn v1_time(at: i64) -> String {
     let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(at.max(0) as u64);
     let http = httpdate::fmt_http_date(t);
-    match http.split(' ').collect::<Vec<_>>()[..] {
-        [day, date, month, year, time, _] => format!(
-            "{} {month} {date} {time} +0000 {year}",
-            day.trim_end_matches(',')
-        ),
-        _ => http,
+    // IMF-fixdate is fixed-width: `Www, DD Mmm YYYY HH:MM:SS GMT`.
+    let part = |r: std::ops::Range<usize>| http.get(r).unwrap_or_default();
+    let mut out = String::with_capacity(30);
+    for p in [
+        part(0..3),
+        " ",
+        part(8..11),
+        " ",
+        part(5..7),
+        " ",
+        part(17..25),
+        " +0000 ",
+        part(12..16),
+    ] {
+        out.push_str(p);
     }
+    out
 }
 
 fn profile(d: &Directory, id: u64) -> Option<Profile<'_>> {
@@ -167,8 +188,11 @@ pub fn get(shared: &Shared, req: &HttpRequest, ep: Endpoint, now: i64) -> Result
                     profile_image_url_https: DEFAULT_IMAGE,
                     default_profile: true,
                     default_profile_image: true,
-                    entities: (value(&q, "include_entities") != Some(b"false"))
-                        .then(|| json!({"description": {"urls": []}})),
+                    entities: (value(&q, "include_entities") != Some(b"false")).then_some(
+                        Entities {
+                            description: Urls { urls: [] },
+                        },
+                    ),
                     email,
                 },
             )

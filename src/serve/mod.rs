@@ -188,13 +188,22 @@ pub fn run(store: Store, cfg: &Config, ready: impl FnOnce(&str) -> Result<()>) -
 
 /// One access-log line: never a query, a header or a body value.
 fn log(method: &str, path: &str, status: u16, who: &routes::Who, started: Instant) {
-    let id = |v: Option<String>| v.unwrap_or_else(|| "-".into());
-    let line = format!(
-        "{method} {path} {status} app={} user={} {}ms\n",
-        id(who.app.map(|a| a.to_string())),
-        id(who.user.map(|u| u.to_string())),
-        started.elapsed().as_millis()
-    );
+    use std::fmt::Write as _;
+    let mut line = String::with_capacity(method.len() + path.len() + 64);
+    for part in [method, " ", path, " "] {
+        line.push_str(part);
+    }
+    let _ = write!(line, "{status} app=");
+    let _ = match who.app {
+        Some(a) => write!(line, "{a}"),
+        None => line.write_str("-"),
+    };
+    line.push_str(" user=");
+    let _ = match who.user {
+        Some(u) => write!(line, "{u}"),
+        None => line.write_str("-"),
+    };
+    let _ = writeln!(line, " {}ms", started.elapsed().as_millis());
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
