@@ -34,6 +34,10 @@ pub fn encode_into(out: &mut String, bytes: &[u8]) {
 /// A `%` not followed by two hex digits is refused rather than kept, so that
 /// no two spellings of a request decode alike by accident.
 pub fn decode(s: &[u8], plus_is_space: bool) -> Result<Vec<u8>, BadEscape> {
+    if !(s.contains(&b'%') || plus_is_space && s.contains(&b'+')) {
+        // Nothing to decode, as in most names and values.
+        return Ok(s.to_vec());
+    }
     let mut i = 0;
     while let Some(p) = s[i..].iter().position(|&b| b == b'%') {
         let at = i + p;
@@ -51,7 +55,6 @@ pub fn decode(s: &[u8], plus_is_space: bool) -> Result<Vec<u8>, BadEscape> {
             .collect();
         return Ok(Cow::from(percent_decode(&spaced)).into_owned());
     }
-    // Borrowed, and copied once, when there is nothing to decode.
     Ok(Cow::from(percent_decode(s)).into_owned())
 }
 
