@@ -116,13 +116,15 @@ pub fn run(store: Store, cfg: &Config, ready: impl FnOnce(&str) -> Result<()>) -
         });
     }
     let active = Arc::new(AtomicUsize::new(0));
-    // Plain HTTP is served by event loops, one a core; TLS by a thread a
-    // connection.
+    // Plain HTTP is served by event loops, TLS by a thread a connection.
+    // The clients of a loopback server run on the same machine: one core
+    // is left to them, so that a loop does not share its core with a
+    // client and keep all its connections waiting out the other's turn.
     let serving = match &cfg.tls {
         None => {
             let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
             Serving::Loops(
-                evented::Loops::start(cores, &shared, &active)
+                evented::Loops::start(cores.saturating_sub(1).max(1), &shared, &active)
                     .map_err(|e| Error::internal(format!("cannot start the event loops: {e}")))?,
             )
         }
