@@ -66,7 +66,8 @@ fn workers(shared: &Arc<Shared>) -> Sender<Job> {
                 let Ok(job) = job else {
                     return;
                 };
-                let (bytes, close) = respond(&shared, &job.req, job.keep_alive, job.began);
+                let mut bytes = Vec::new();
+                let close = respond(&shared, &job.req, job.keep_alive, job.began, &mut bytes);
                 if job
                     .tx
                     .send(Message::Answer(job.token, bytes, close))
@@ -491,9 +492,7 @@ fn next_request(c: &mut Conn, token: Token, ctx: &Ctx<'_>) -> bool {
         c.close_after |= !c.busy;
         return false;
     }
-    let (bytes, close) = respond(ctx.shared, &req, keep_alive, began);
-    c.out.extend_from_slice(&bytes);
-    c.close_after |= close;
+    c.close_after |= respond(ctx.shared, &req, keep_alive, began, &mut c.out);
     c.deadline = Instant::now() + next_wait(c);
     true
 }
@@ -508,14 +507,15 @@ fn next_wait(c: &Conn) -> Duration {
     }
 }
 
-/// The bytes of the answer to `req`, logged, and whether the connection
-/// then closes.
+/// Appends the answer to `req` to `out` and logs it; whether the
+/// connection then closes.
 fn respond(
     shared: &Shared,
     req: &HttpRequest,
     keep_alive: bool,
     began: Instant,
-) -> (Vec<u8>, bool) {
+    out: &mut Vec<u8>,
+) -> bool {
     // A loop serves many connections: a handler's panic must not end it.
     let (resp, who) =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| routes::handle(shared, req)))
@@ -524,15 +524,14 @@ fn respond(
                 (resp, routes::Who::default())
             });
     let keep_alive = keep_alive && !shared.stopping();
-    let mut out = Vec::new();
-    let _ = http::write_response(&mut out, &resp, keep_alive, req.method == "HEAD");
+    http::put_response(out, &resp, keep_alive, req.method == "HEAD");
     super::log(&req.method, &req.path, resp.status, &who, began);
-    (out, !keep_alive)
+    !keep_alive
 }
 
 fn refuse(c: &mut Conn, status: u16, why: &str, began: Instant) {
     let resp = Response::text(status, &format!("{why}\n"));
-    let _ = http::write_response(&mut c.out, &resp, false, false);
+    http::put_response(&mut c.out, &resp, false, false);
     super::log("-", "-", status, &routes::Who::default(), began);
     c.close_after = true;
     c.deadline = Instant::now() + WRITE_TIMEOUT;

@@ -232,8 +232,9 @@ impl Response {
 
     /// A JSON response.
     pub fn json(status: u16, doc: &impl serde::Serialize) -> Response {
-        // Room for a user object, so that the body is not copied as it grows.
-        let mut body = Vec::with_capacity(1024);
+        // Room for a user object, so that the body is not copied as it
+        // grows (and under the size glibc's malloc treats as large).
+        let mut body = Vec::with_capacity(512);
         match serde_json::to_writer(&mut body, doc) {
             Ok(()) => Response::new(status, "application/json; charset=utf-8", body),
             // Only a type whose Serialize can fail (a map with non-string
@@ -283,7 +284,15 @@ pub fn write_response(
     head_only: bool,
 ) -> io::Result<()> {
     let mut out = Vec::with_capacity(256 + resp.body.len());
-    write!(out, "HTTP/1.1 {} ", resp.status)?;
+    put_response(&mut out, resp, keep_alive, head_only);
+    conn.write_all(&out)?;
+    conn.flush()
+}
+
+/// [`write_response`], appended to `out`.
+pub fn put_response(out: &mut Vec<u8>, resp: &Response, keep_alive: bool, head_only: bool) {
+    // Writing to a Vec cannot fail.
+    let _ = write!(out, "HTTP/1.1 {} ", resp.status);
     out.extend_from_slice(reason(resp.status).as_bytes());
     out.extend_from_slice(b"\r\n");
     for (n, v) in &resp.headers {
@@ -291,12 +300,12 @@ pub fn write_response(
             out.extend_from_slice(part.as_bytes());
         }
     }
-    write!(
+    let _ = write!(
         out,
         "Content-Length: {}\r\nDate: {}\r\n",
         resp.body.len(),
         httpdate::HttpDate::from(std::time::SystemTime::now())
-    )?;
+    );
     // Nothing is cached but what says it may be (the stylesheet).
     if !resp.headers.iter().any(|(n, _)| *n == "Cache-Control") {
         out.extend_from_slice(b"Cache-Control: no-store\r\n");
@@ -308,8 +317,6 @@ pub fn write_response(
     if !head_only {
         out.extend_from_slice(&resp.body);
     }
-    conn.write_all(&out)?;
-    conn.flush()
 }
 
 #[cfg(test)]
