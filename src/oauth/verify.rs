@@ -236,6 +236,14 @@ pub fn verify_for(
     Ok(out.malformed("the Authorization header is not OAuth, Bearer or Basic"))
 }
 
+/// What verification goes on with once a credential is found usable.
+struct Usable {
+    /// Its app's status.
+    status: Status,
+    /// The secret that goes with the key, if any.
+    secret: Option<Secret>,
+}
+
 /// The credential found for `kind` and `key`, or the reason it is unusable.
 /// Sets the app (and user) on `out` as soon as they are known.
 fn usable(
@@ -244,25 +252,27 @@ fn usable(
     kind: CredentialKind,
     key: &str,
     unknown: Reason,
-) -> Result<std::result::Result<Found, Reason>> {
+) -> Result<std::result::Result<Usable, Reason>> {
     let Some(found) = lookup.find(kind, key)? else {
         return Ok(Err(unknown));
     };
-    if let Some((id, _)) = &out.app
-        && *id != found.app.id
-    {
+    match &out.app {
         // A token of another app is no token of this one.
-        return Ok(Err(unknown));
+        Some((id, _)) if *id != found.app.id => return Ok(Err(unknown)),
+        Some(_) => {}
+        None => out.app = Some((found.app.id, found.app.name)),
     }
-    out.app = Some((found.app.id, found.app.name.clone()));
     if found.user.is_some() {
-        out.user = found.user.clone();
+        out.user = found.user;
         out.access_level = found.permissions;
         out.stale = found.stale;
         out.grants_email = found.grants_email;
     }
     Ok(match found.state {
-        CredentialState::Active => Ok(found),
+        CredentialState::Active => Ok(Usable {
+            status: found.app.status,
+            secret: found.secret,
+        }),
         CredentialState::Revoked => Err(Reason::Revoked),
         CredentialState::Invalidated => Err(Reason::Invalidated),
     })
@@ -395,7 +405,7 @@ fn oauth1(
         return Ok(out.fail(Reason::BadSignature));
     };
     out.normalisation = Some(normalisation.name());
-    if consumer.app.status == Status::Suspended {
+    if consumer.status == Status::Suspended {
         return Ok(out.fail(Reason::AppSuspended));
     }
     let skew = now - p.timestamp;
@@ -468,7 +478,7 @@ fn bearer(token: &[u8], lookup: &impl Lookup) -> Result<Outcome> {
         Ok(f) => f,
         Err(r) => return Ok(out.fail(r)),
     };
-    if found.app.status == Status::Suspended {
+    if found.status == Status::Suspended {
         return Ok(out.fail(Reason::AppSuspended));
     }
     Ok(out)
@@ -513,7 +523,7 @@ fn basic(credentials: &[u8], lookup: &impl Lookup) -> Result<Outcome> {
     if !same(kept.as_bytes(), &secret) {
         return Ok(out.fail(Reason::BadSignature));
     }
-    if found.app.status == Status::Suspended {
+    if found.status == Status::Suspended {
         return Ok(out.fail(Reason::AppSuspended));
     }
     Ok(out)
