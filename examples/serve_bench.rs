@@ -153,8 +153,8 @@ fn request(kind: Kind, addr: &str, s: &Secrets, nonce_prefix: &str, seq: u64) ->
             let params: Vec<Param> = oauth
                 .iter()
                 .map(|(n, v)| Param {
-                    name: n.as_bytes().to_vec(),
-                    value: v.as_bytes().to_vec(),
+                    name: n.as_bytes().into(),
+                    value: v.as_bytes().into(),
                     source: Source::Header,
                 })
                 .collect();

@@ -71,8 +71,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "body",
     )?);
     params.extend(oauth.iter().map(|(n, v)| Param {
-        name: n.as_bytes().to_vec(),
-        value: v.as_bytes().to_vec(),
+        name: n.as_bytes().into(),
+        value: v.as_bytes().into(),
         source: Source::Header,
     }));
     let base = signature::base_string(

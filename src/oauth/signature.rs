@@ -6,6 +6,7 @@ use super::request::HttpRequest;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
+use std::borrow::Cow;
 
 /// Where a parameter was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -18,13 +19,14 @@ pub enum Source {
     Body,
 }
 
-/// One decoded parameter.
+/// One decoded parameter, borrowed from the request where it needed no
+/// decoding.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Param {
+pub struct Param<'a> {
     /// The name, decoded.
-    pub name: Vec<u8>,
+    pub name: Cow<'a, [u8]>,
     /// The value, decoded.
-    pub value: Vec<u8>,
+    pub value: Cow<'a, [u8]>,
     /// Where it was found.
     pub source: Source,
 }
@@ -47,7 +49,11 @@ fn malformed<T>(why: impl Into<String>) -> Result<T, Malformed> {
 
 /// Items of a query or form body, `+` read as a space; an item without `=`
 /// is a name with an empty value (RFC 5849 §3.4.1.3.1), empty items skipped.
-pub fn form_params(s: &[u8], source: Source, what: &str) -> Result<Vec<Param>, Malformed> {
+pub fn form_params<'a>(
+    s: &'a [u8],
+    source: Source,
+    what: &str,
+) -> Result<Vec<Param<'a>>, Malformed> {
     s.split(|&b| b == b'&')
         .filter(|item| !item.is_empty())
         .map(|item| {
@@ -68,7 +74,7 @@ pub fn form_params(s: &[u8], source: Source, what: &str) -> Result<Vec<Param>, M
 /// The parameters of an `Authorization: OAuth …` header value (the scheme
 /// name already removed): `name="value"` pairs separated by commas, with
 /// optional spaces, values percent-encoded. `realm` is left out (§3.4.1.3.1).
-pub fn header_params(s: &[u8]) -> Result<Vec<Param>, Malformed> {
+pub fn header_params(s: &[u8]) -> Result<Vec<Param<'_>>, Malformed> {
     let mut out = Vec::new();
     let mut rest = s.trim_ascii();
     while !rest.is_empty() {
@@ -96,7 +102,7 @@ pub fn header_params(s: &[u8]) -> Result<Vec<Param>, Malformed> {
             |_| Malformed("the Authorization header has a % that starts no percent-escape".into());
         let name = decode(name, false).map_err(bad)?;
         let value = decode(&quoted[..close], false).map_err(bad)?;
-        if name != b"realm" {
+        if *name != *b"realm" {
             out.push(Param {
                 name,
                 value,
@@ -126,7 +132,7 @@ pub fn oauth_scheme(value: &[u8]) -> Option<&[u8]> {
 /// found: the `Authorization: OAuth` header's (without `realm`), the
 /// query's and a form body's; `oauth_signature` included (the caller takes
 /// it out).
-pub fn collect(req: &HttpRequest) -> Result<Vec<Param>, Malformed> {
+pub fn collect(req: &HttpRequest) -> Result<Vec<Param<'_>>, Malformed> {
     let mut out = Vec::new();
     let auth = req.header("Authorization").map_err(|e| Malformed(e.0))?;
     if let Some(rest) = auth.and_then(oauth_scheme) {
@@ -171,7 +177,7 @@ pub const PLATFORM_ORIGINS: [&str; 2] = ["https://api.twitter.com", "https://api
 
 /// The parameters without identical pairs repeated across sources; `None`
 /// when there are none, so the variant need not be tried.
-pub fn dedup(params: &[Param]) -> Option<Vec<Param>> {
+pub fn dedup<'a>(params: &[Param<'a>]) -> Option<Vec<Param<'a>>> {
     let mut keyed: Vec<(usize, &Param)> = params.iter().enumerate().collect();
     keyed.sort_by(|a, b| {
         (&a.1.name, &a.1.value, a.1.source).cmp(&(&b.1.name, &b.1.value, b.1.source))
@@ -202,7 +208,7 @@ pub fn normalised_params(params: &[Param]) -> String {
     // Every name and value encoded into one buffer, sorted as ranges of it.
     let mut encoded = String::new();
     let mut pairs = Vec::with_capacity(params.len());
-    for p in params.iter().filter(|p| p.name != b"oauth_signature") {
+    for p in params.iter().filter(|p| *p.name != *b"oauth_signature") {
         let start = encoded.len();
         encode_into(&mut encoded, &p.name);
         let mid = encoded.len();
@@ -319,8 +325,8 @@ mod tests {
     ) -> String {
         let mut params = form_params(query.as_bytes(), Source::Query, "query").unwrap();
         params.extend(oauth.iter().map(|(n, v)| Param {
-            name: n.as_bytes().to_vec(),
-            value: v.as_bytes().to_vec(),
+            name: n.as_bytes().into(),
+            value: v.as_bytes().into(),
             source: Source::Header,
         }));
         sign(
@@ -421,8 +427,8 @@ mod tests {
             ("oauth_version", "1.0"),
         ] {
             params.push(Param {
-                name: n.into(),
-                value: v.into(),
+                name: n.as_bytes().into(),
+                value: v.as_bytes().into(),
                 source: Source::Header,
             });
         }
@@ -499,8 +505,8 @@ mod tests {
     fn header_parameters_parse_with_or_without_spaces_and_refuse_garbage() {
         let p = header_params(br#"realm="x",oauth_a="1%2B",oauth_b="""#).unwrap();
         assert_eq!(p.len(), 2);
-        assert_eq!(p[0].value, b"1+");
-        assert_eq!(p[1].value, b"");
+        assert_eq!(*p[0].value, *b"1+");
+        assert_eq!(*p[1].value, *b"");
         for bad in [
             &br#"oauth_a=1"#[..],
             br#"oauth_a="1"#,
@@ -520,9 +526,9 @@ mod tests {
 
     #[test]
     fn dedup_collapses_only_identical_pairs_from_different_sources() {
-        let p = |n: &str, v: &str, s| Param {
-            name: n.into(),
-            value: v.into(),
+        let p = |n: &'static str, v: &'static str, s| Param {
+            name: n.as_bytes().into(),
+            value: v.as_bytes().into(),
             source: s,
         };
         let same_source = [p("a", "1", Source::Query), p("a", "1", Source::Query)];

@@ -284,7 +284,7 @@ fn protocol<'p>(params: &'p [Param], name: &str) -> std::result::Result<Option<&
     let mut found: Option<&[u8]> = None;
     for p in params.iter().filter(|p| p.name == name.as_bytes()) {
         match found {
-            Some(v) if v != p.value.as_slice() => {
+            Some(v) if *v != *p.value => {
                 return Err(format!("{name} is given twice with different values"));
             }
             _ => found = Some(&p.value),
@@ -308,9 +308,9 @@ struct Protocol<'p> {
     nonce: &'p str,
 }
 
-fn read_protocol(
-    params: &[Param],
-) -> std::result::Result<std::result::Result<Protocol<'_>, Reason>, String> {
+fn read_protocol<'p>(
+    params: &'p [Param<'_>],
+) -> std::result::Result<std::result::Result<Protocol<'p>, Reason>, String> {
     let required = |name: &str| -> std::result::Result<&[u8], String> {
         protocol(params, name)?.ok_or_else(|| format!("{name} is missing"))
     };
@@ -501,7 +501,7 @@ fn basic(credentials: &[u8], lookup: &impl Lookup) -> Result<Outcome> {
     else {
         return Ok(out.malformed("the Basic credentials have a % that starts no percent-escape"));
     };
-    let secret = zeroize::Zeroizing::new(secret);
+    let secret = zeroize::Zeroizing::new(secret.into_owned());
     let Ok(key) = text(&key, "the API key") else {
         return Ok(out.fail(Reason::UnknownConsumerKey));
     };

@@ -6,7 +6,7 @@ use super::nonces::Seen;
 use super::routes::Who;
 use super::state::Shared;
 use crate::error::{Error, Result};
-use crate::oauth::signature;
+use crate::oauth::signature::{self, Param};
 use crate::oauth::{AuthScheme, HttpRequest, Lookup, Outcome, verify_for};
 
 /// Whom an outcome names, for the access log.
@@ -50,16 +50,14 @@ pub fn check(
 }
 
 /// The form parameters of a query or body (`None` when malformed).
-pub fn form(bytes: &[u8]) -> Option<Vec<(Vec<u8>, Vec<u8>)>> {
-    signature::form_params(bytes, signature::Source::Body, "form")
-        .ok()
-        .map(|ps| ps.into_iter().map(|p| (p.name, p.value)).collect())
+pub fn form(bytes: &[u8]) -> Option<Vec<Param<'_>>> {
+    signature::form_params(bytes, signature::Source::Body, "form").ok()
 }
 
 /// The one value of `name` in `params`.
-pub fn value<'a>(params: &'a [(Vec<u8>, Vec<u8>)], name: &str) -> Option<&'a [u8]> {
+pub fn value<'a>(params: &'a [Param<'_>], name: &str) -> Option<&'a [u8]> {
     params
         .iter()
-        .find(|(n, _)| n == name.as_bytes())
-        .map(|(_, v)| &v[..])
+        .find(|p| *p.name == *name.as_bytes())
+        .map(|p| &*p.value)
 }

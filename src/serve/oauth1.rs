@@ -76,8 +76,8 @@ fn param(req: &HttpRequest, name: &str) -> Option<Vec<u8>> {
     signature::collect(req)
         .ok()?
         .into_iter()
-        .find(|p| p.name == name.as_bytes())
-        .map(|p| p.value)
+        .find(|p| *p.name == *name.as_bytes())
+        .map(|p| p.value.into_owned())
 }
 
 /// The level a request token asks for: `x_auth_access_type` may only lower

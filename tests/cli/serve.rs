@@ -403,8 +403,8 @@ pub fn signed_for(
     }
     pairs.extend_from_slice(extra);
     let param = |(n, v): &(&str, &str), source| Param {
-        name: n.as_bytes().to_vec(),
-        value: v.as_bytes().to_vec(),
+        name: n.as_bytes().to_vec().into(),
+        value: v.as_bytes().to_vec().into(),
         source,
     };
     let params: Vec<Param> = pairs
