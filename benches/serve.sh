@@ -2,10 +2,11 @@
 # Benchmarks a release build of `appctl serve` on a store of APPS apps:
 # start-up against one key derivation, throughput and latency of signed
 # OAuth 1.0a requests, bearer-token requests and a plain 404 over
-# CONNECTIONS keep-alive connections for SECONDS each, and peak memory
-# (VmHWM) as the nonce memory fills up and past it; also signed requests
-# over 4 connections, for their latency without the queue. A benchmark that
-# prints figures, not a test.
+# CONNECTIONS keep-alive connections for SECONDS each (the kinds taking
+# turns of a second on the same connections, so that a machine whose speed
+# drifts slows them alike), and peak memory (VmHWM) as the nonce memory
+# fills up and past it; also signed requests over 4 connections, for their
+# latency without the queue. A benchmark that prints figures, not a test.
 #
 # Usage: benches/serve.sh [--pin] [SECONDS [APPS [CONNECTIONS [ROUNDS]]]]
 #   defaults 10 s, 1000 apps, 64 connections, 1 round of the four kinds;
@@ -111,10 +112,6 @@ stop_server() {
     ((rc == 0)) || { echo "the server exited with $rc" >&2; tail -5 "$work/serve.log" >&2; exit 1; }
 }
 
-# CPU seconds (user + system) the server has used so far.
-server_cpu() {
-    awk '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / 100 }' "/proc/$server/stat"
-}
 mem_kib() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server/status"; }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
@@ -157,28 +154,28 @@ start_server
 # The peak so far is the key derivation's (64 MiB at the default cost).
 hwm_idle=$(mem_kib VmHWM) rss_idle=$(mem_kib VmRSS)
 secrets=("$work/app.json" "$work/token.json")
-# load KIND ARGS...: one run of the generator; prints its figures line with
-# the server's CPU seconds added.
+# load KINDS ARGS...: one run of the generator, KINDS (comma-separated)
+# taking turns; prints a figures line for each kind, with the server's CPU
+# seconds during its turns.
 load() {
-    local kind=$1 before after line
+    local kinds=$1 lines
     shift
-    before=$(server_cpu)
-    line=$("${on_gen[@]}" "$gen" "$addr" "$kind" "$@" "${secrets[@]}") ||
-        { echo "the $kind run failed: $line" >&2; exit 1; }
-    after=$(server_cpu)
-    printf '%s server_cpu_s=%s\n' "$line" "$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.2f", b - a }')"
+    lines=$("${on_gen[@]}" "$gen" "$addr" "$kinds" "$@" --server-pid "$server" "${secrets[@]}") ||
+        { echo "the $kinds run failed: $lines" >&2; exit 1; }
+    printf '%s\n' "$lines"
 }
 field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<< "$2"; }
 
-# A short warm-up of each kind, then the rounds, kinds in turn.
+# A short warm-up of each kind, then the rounds: in each, every kind gets
+# SECONDS in turns of a second.
 kinds=(notfound signed token bearer)
-for kind in "${kinds[@]}"; do
-    load "$kind" "$conns" --seconds 1 > /dev/null
-done
+all_kinds=$(IFS=,; echo "${kinds[*]}")
+load "$all_kinds" "$conns" --seconds 1 > /dev/null
 declare -A results
 for ((r = 1; r <= rounds; r++)); do
+    lines=$(load "$all_kinds" "$conns" --seconds "$secs")
     for kind in "${kinds[@]}"; do
-        results[$kind,$r]=$(load "$kind" "$conns" --seconds "$secs")
+        results[$kind,$r]=$(grep "^kind=$kind " <<< "$lines")
     done
 done
 # Signed requests at light load: latency without 64 connections' queue.

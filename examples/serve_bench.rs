@@ -49,6 +49,17 @@ enum Kind {
     NotFound,
 }
 
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Signed => "signed",
+            Kind::Token => "token",
+            Kind::Bearer => "bearer",
+            Kind::NotFound => "notfound",
+        }
+    }
+}
+
 /// The four secrets the kinds need, from `app create` and `keys create`.
 #[derive(Default)]
 struct Secrets {
@@ -101,12 +112,59 @@ impl Until {
     }
 }
 
-/// What the connections saw.
+/// What the connections saw of one kind of request, and the time and CPU
+/// its turns took.
 #[derive(Default)]
 struct Tally {
     latencies_ns: Vec<u64>,
     statuses: BTreeMap<u16, u64>,
     reconnects: u64,
+    seconds: f64,
+    cpu_s: f64,
+    server_cpu_s: f64,
+}
+
+/// The kinds' turns: each kind in turn for a slice of time, so that a
+/// machine whose speed drifts (a shared one) slows every kind alike.
+struct Turns {
+    kinds: Vec<Kind>,
+    current: usize,
+    slice: Duration,
+    began: Instant,
+    /// The server's process, whose CPU time each turn is charged with.
+    server: Option<u32>,
+    cpu_at: (f64, f64),
+}
+
+impl Turns {
+    /// CPU seconds of this process and of the server so far.
+    fn cpu(&self) -> (f64, f64) {
+        (
+            cpu_seconds("self"),
+            self.server.map_or(0.0, |p| cpu_seconds(&p.to_string())),
+        )
+    }
+
+    /// Charges the turn that ends at `now` to its kind's tally.
+    fn close(&mut self, now: Instant, tallies: &mut [Tally]) {
+        let cpu = self.cpu();
+        let t = &mut tallies[self.current];
+        t.seconds += (now - self.began).as_secs_f64();
+        t.cpu_s += cpu.0 - self.cpu_at.0;
+        t.server_cpu_s += cpu.1 - self.cpu_at.1;
+        self.cpu_at = cpu;
+        self.began = now;
+    }
+
+    /// The kind whose turn it is at `now`, moving to the next one when the
+    /// slice is over.
+    fn at(&mut self, now: Instant, tallies: &mut [Tally]) -> usize {
+        if self.kinds.len() > 1 && now >= self.began + self.slice {
+            self.close(now, tallies);
+            self.current = (self.current + 1) % self.kinds.len();
+        }
+        self.current
+    }
 }
 
 /// The request bytes of one `kind` request; `seq` makes the nonce unique.
@@ -213,6 +271,8 @@ struct Conn {
     written: usize,
     input: Vec<u8>,
     began: Instant,
+    /// The kind of the request sent (an index into the turns' kinds).
+    kind: usize,
     /// A request was sent and its response is not all read yet.
     waiting: bool,
 }
@@ -220,19 +280,22 @@ struct Conn {
 /// What the loop shares between connections.
 struct Run<'a> {
     addr: &'a str,
-    kind: Kind,
     secrets: &'a Secrets,
     until: Until,
-    tally: Tally,
+    turns: Turns,
+    tallies: Vec<Tally>,
 }
 
 impl Run<'_> {
     /// Starts the connection's next request, if the run goes on.
     fn next(&mut self, c: &mut Conn) -> Fallible<()> {
-        if !self.until.more(Instant::now()) {
+        let now = Instant::now();
+        c.kind = self.turns.at(now, &mut self.tallies);
+        if !self.until.more(now) {
             return Ok(());
         }
-        c.out = request(self.kind, self.addr, self.secrets, &c.prefix, c.seq);
+        let kind = self.turns.kinds[c.kind];
+        c.out = request(kind, self.addr, self.secrets, &c.prefix, c.seq);
         c.seq += 1;
         c.written = 0;
         c.waiting = true;
@@ -284,10 +347,9 @@ impl Run<'_> {
             return Err("a response to no request".into());
         }
         c.waiting = false;
-        self.tally
-            .latencies_ns
-            .push(c.began.elapsed().as_nanos() as u64);
-        *self.tally.statuses.entry(status).or_default() += 1;
+        let tally = &mut self.tallies[c.kind];
+        tally.latencies_ns.push(c.began.elapsed().as_nanos() as u64);
+        *tally.statuses.entry(status).or_default() += 1;
         c.input.drain(..len);
         if close {
             poll.registry().deregister(&mut c.stream)?;
@@ -298,22 +360,23 @@ impl Run<'_> {
                 Interest::READABLE | Interest::WRITABLE,
             )?;
             c.input.clear();
-            self.tally.reconnects += 1;
+            self.tallies[c.kind].reconnects += 1;
         }
         self.next(c)
     }
 }
 
-/// Runs `conns` connections on one event loop until `until` says stop and
-/// every response sent for has come.
+/// Runs `conns` connections on one event loop, the kinds taking turns of
+/// `slice`, until `until` says stop and every response sent for has come:
+/// a tally for each kind.
 fn drive(
     addr: &str,
-    kind: Kind,
     secrets: &Secrets,
     conns: usize,
     until: Until,
+    mut turns: Turns,
     run_id: u64,
-) -> Fallible<Tally> {
+) -> Fallible<Vec<Tally>> {
     let mut poll = Poll::new()?;
     let mut all = Vec::with_capacity(conns);
     for i in 0..conns {
@@ -333,15 +396,18 @@ fn drive(
             written: 0,
             input: Vec::new(),
             began: Instant::now(),
+            kind: 0,
             waiting: false,
         });
     }
+    turns.began = Instant::now();
+    turns.cpu_at = turns.cpu();
     let mut run = Run {
         addr,
-        kind,
         secrets,
         until,
-        tally: Tally::default(),
+        tallies: turns.kinds.iter().map(|_| Tally::default()).collect(),
+        turns,
     };
     for c in &mut all {
         run.next(c)?;
@@ -366,12 +432,14 @@ fn drive(
             }
         }
     }
-    Ok(run.tally)
+    run.turns.close(Instant::now(), &mut run.tallies);
+    Ok(run.tallies)
 }
 
-/// This process's user and system CPU time so far, from /proc/self/stat.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+/// A process's user and system CPU time so far, from /proc/PID/stat
+/// (`self` for this one).
+fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // The fields after the command name, which is in parentheses.
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
     let f: Vec<&str> = rest.split_whitespace().collect();
@@ -405,79 +473,105 @@ fn main() -> Fallible<()> {
     {
         return kdf_median(runs);
     }
-    let usage = "usage: serve_bench ADDR signed|token|bearer|notfound CONNECTIONS \
-                 (--seconds S | --requests N) [--expect STATUS,...] SECRETS.json...";
-    let [addr, kind, conns, mode, amount, rest @ ..] = &args[..] else {
+    let usage = "usage: serve_bench ADDR KIND[,KIND...] CONNECTIONS (--seconds S | --requests N) \
+                 [--slice S] [--server-pid PID] [--expect STATUS,...] SECRETS.json... \
+                 (KIND: signed, token, bearer, notfound)";
+    let [addr, kinds, conns, mode, amount, rest @ ..] = &args[..] else {
         return Err(usage.into());
     };
-    let kind = match kind.as_str() {
-        "signed" => Kind::Signed,
-        "token" => Kind::Token,
-        "bearer" => Kind::Bearer,
-        "notfound" => Kind::NotFound,
+    let kinds = kinds
+        .split(',')
+        .map(|k| match k {
+            "signed" => Ok(Kind::Signed),
+            "token" => Ok(Kind::Token),
+            "bearer" => Ok(Kind::Bearer),
+            "notfound" => Ok(Kind::NotFound),
+            _ => Err(usage),
+        })
+        .collect::<Result<Vec<Kind>, _>>()?;
+    let conns: usize = conns.parse()?;
+    let mut rest = rest;
+    let (mut slice, mut server, mut expect) = (Duration::from_secs(1), None, None);
+    while let [flag, v, more @ ..] = rest {
+        match flag.as_str() {
+            "--slice" => slice = Duration::from_secs_f64(v.parse()?),
+            "--server-pid" => server = Some(v.parse()?),
+            "--expect" => {
+                expect = Some(
+                    v.split(',')
+                        .map(str::parse)
+                        .collect::<Result<Vec<u16>, _>>()?,
+                )
+            }
+            _ => break,
+        }
+        rest = more;
+    }
+    let secrets = read_secrets(rest)?;
+    for kind in &kinds {
+        let needs = match kind {
+            Kind::Signed => !secrets.access_token.is_empty() && !secrets.api_secret.is_empty(),
+            Kind::Token => !secrets.api_key.is_empty() && !secrets.api_secret.is_empty(),
+            Kind::Bearer => !secrets.bearer_token.is_empty(),
+            Kind::NotFound => true,
+        };
+        if !needs {
+            return Err("the secrets files lack what a kind of request needs".into());
+        }
+    }
+    let start = Instant::now();
+    let until = match mode.as_str() {
+        // Each kind gets S seconds in all.
+        "--seconds" => Until::Time(
+            start + Duration::from_secs_f64(amount.parse::<f64>()? * kinds.len() as f64),
+        ),
+        "--requests" if kinds.len() == 1 => Until::Count(amount.parse()?),
         _ => return Err(usage.into()),
     };
-    let conns: usize = conns.parse()?;
-    let (expect, files) = match rest {
-        [flag, list, files @ ..] if flag == "--expect" => (
-            list.split(',')
-                .map(str::parse)
-                .collect::<Result<Vec<u16>, _>>()?,
-            files,
-        ),
-        files => (
+    let turns = Turns {
+        kinds: kinds.clone(),
+        current: 0,
+        slice,
+        began: start,
+        server,
+        cpu_at: (0.0, 0.0),
+    };
+    let tallies = drive(addr, &secrets, conns, until, turns, rand::random())?;
+    let mut unexpected = 0;
+    for (kind, mut t) in kinds.iter().zip(tallies) {
+        let expect = expect.clone().unwrap_or_else(|| {
             vec![match kind {
                 Kind::Signed | Kind::Token => 200,
                 Kind::Bearer => 403,
                 Kind::NotFound => 404,
-            }],
-            files,
-        ),
-    };
-    let secrets = read_secrets(files)?;
-    let needs = match kind {
-        Kind::Signed => !secrets.access_token.is_empty() && !secrets.api_secret.is_empty(),
-        Kind::Token => !secrets.api_key.is_empty() && !secrets.api_secret.is_empty(),
-        Kind::Bearer => !secrets.bearer_token.is_empty(),
-        Kind::NotFound => true,
-    };
-    if !needs {
-        return Err("the secrets files lack what this kind of request needs".into());
+            }]
+        });
+        t.latencies_ns.sort_unstable();
+        let n = t.latencies_ns.len();
+        let statuses: Vec<String> = t.statuses.iter().map(|(s, n)| format!("{s}:{n}")).collect();
+        unexpected += t
+            .statuses
+            .iter()
+            .filter(|(s, _)| !expect.contains(s))
+            .map(|(_, n)| n)
+            .sum::<u64>();
+        println!(
+            "kind={} requests={n} seconds={:.2} rate={:.0} p50_ms={:.3} p99_ms={:.3} \
+             max_ms={:.3} statuses={} reconnects={} cpu_s={:.2} server_cpu_s={:.2}",
+            kind.name(),
+            t.seconds,
+            n as f64 / t.seconds,
+            percentile(&t.latencies_ns, 50.0),
+            percentile(&t.latencies_ns, 99.0),
+            percentile(&t.latencies_ns, 100.0),
+            statuses.join(","),
+            t.reconnects,
+            t.cpu_s,
+            t.server_cpu_s,
+        );
     }
-    let start = Instant::now();
-    let until = match mode.as_str() {
-        "--seconds" => Until::Time(start + Duration::from_secs_f64(amount.parse()?)),
-        "--requests" => Until::Count(amount.parse()?),
-        _ => return Err(usage.into()),
-    };
-    let mut all = drive(addr, kind, &secrets, conns, until, rand::random())?;
-    let elapsed = start.elapsed().as_secs_f64();
-    all.latencies_ns.sort_unstable();
-    let n = all.latencies_ns.len();
-    let statuses: Vec<String> = all
-        .statuses
-        .iter()
-        .map(|(s, n)| format!("{s}:{n}"))
-        .collect();
-    let unexpected: u64 = all
-        .statuses
-        .iter()
-        .filter(|(s, _)| !expect.contains(s))
-        .map(|(_, n)| n)
-        .sum();
-    println!(
-        "requests={n} seconds={elapsed:.2} rate={:.0} p50_ms={:.3} p99_ms={:.3} max_ms={:.3} \
-         statuses={} reconnects={} cpu_s={:.2}",
-        n as f64 / elapsed,
-        percentile(&all.latencies_ns, 50.0),
-        percentile(&all.latencies_ns, 99.0),
-        percentile(&all.latencies_ns, 100.0),
-        statuses.join(","),
-        all.reconnects,
-        cpu_seconds()
-    );
     if unexpected > 0 {
-        return Err(format!("{unexpected} responses had a status other than {expect:?}").into());
+        return Err(format!("{unexpected} responses had an unexpected status").into());
     }
     Ok(())
 }
