@@ -24,7 +24,7 @@ cd "$(dirname "$0")/.."
 usage="usage: $0 [--pin] [SECONDS [APPS [CONNECTIONS [ROUNDS]]]] (e.g. $0 10 1000 64 1)"
 pin=
 if [[ ${1:-} == -h || ${1:-} == --help ]]; then
-    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
 fi
 if [[ ${1:-} == --pin ]]; then
