@@ -125,7 +125,9 @@ struct Tally {
 }
 
 /// The kinds' turns: each kind in turn for a slice of time, so that a
-/// machine whose speed drifts (a shared one) slows every kind alike.
+/// machine whose speed drifts (a shared one) slows every kind alike. At
+/// the end of a slice no connection sends until every answer has come, so
+/// that a turn's time and CPU are its own kind's alone.
 struct Turns {
     kinds: Vec<Kind>,
     current: usize,
@@ -156,14 +158,15 @@ impl Turns {
         self.began = now;
     }
 
-    /// The kind whose turn it is at `now`, moving to the next one when the
-    /// slice is over.
-    fn at(&mut self, now: Instant, tallies: &mut [Tally]) -> usize {
-        if self.kinds.len() > 1 && now >= self.began + self.slice {
-            self.close(now, tallies);
-            self.current = (self.current + 1) % self.kinds.len();
-        }
-        self.current
+    /// Whether the current kind's slice is over at `now`.
+    fn over(&self, now: Instant) -> bool {
+        self.kinds.len() > 1 && now >= self.began + self.slice
+    }
+
+    /// Ends the current turn at `now` and starts the next kind's.
+    fn pass(&mut self, now: Instant, tallies: &mut [Tally]) {
+        self.close(now, tallies);
+        self.current = (self.current + 1) % self.kinds.len();
     }
 }
 
@@ -275,6 +278,10 @@ struct Conn {
     kind: usize,
     /// A request was sent and its response is not all read yet.
     waiting: bool,
+    /// Waiting for the next turn to send.
+    parked: bool,
+    /// Closed by the server while idle: no longer used.
+    closed: bool,
 }
 
 /// What the loop shares between connections.
@@ -290,10 +297,14 @@ impl Run<'_> {
     /// Starts the connection's next request, if the run goes on.
     fn next(&mut self, c: &mut Conn) -> Fallible<()> {
         let now = Instant::now();
-        c.kind = self.turns.at(now, &mut self.tallies);
+        if self.turns.over(now) && !matches!(self.until, Until::Time(t) if now >= t) {
+            c.parked = true;
+            return Ok(());
+        }
         if !self.until.more(now) {
             return Ok(());
         }
+        c.kind = self.turns.current;
         let kind = self.turns.kinds[c.kind];
         c.out = request(kind, self.addr, self.secrets, &c.prefix, c.seq);
         c.seq += 1;
@@ -333,6 +344,12 @@ impl Run<'_> {
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) => return Err(e.into()),
             }
+        }
+        if ended && !c.waiting && c.input.is_empty() {
+            // An idle connection the server closed: the others go on.
+            poll.registry().deregister(&mut c.stream)?;
+            c.closed = true;
+            return Ok(());
         }
         let Some((status, len, close)) = response(&c.input)? else {
             return match ended {
@@ -398,6 +415,8 @@ fn drive(
             began: Instant::now(),
             kind: 0,
             waiting: false,
+            parked: false,
+            closed: false,
         });
     }
     turns.began = Instant::now();
@@ -413,7 +432,19 @@ fn drive(
         run.next(c)?;
     }
     let mut events = Events::with_capacity(1024);
-    while all.iter().any(|c| c.waiting) {
+    loop {
+        if !all.iter().any(|c| c.waiting) {
+            if !all.iter().any(|c| c.parked) {
+                break;
+            }
+            // Every answer of the turn is in: the next kind's turn.
+            run.turns.pass(Instant::now(), &mut run.tallies);
+            for c in all.iter_mut().filter(|c| c.parked && !c.closed) {
+                c.parked = false;
+                run.next(c)?;
+            }
+            continue;
+        }
         poll.poll(&mut events, Some(Duration::from_secs(30)))
             .or_else(|e| match e.kind() {
                 ErrorKind::Interrupted => Ok(()),
@@ -424,6 +455,9 @@ fn drive(
         }
         for e in &events {
             let c = &mut all[e.token().0];
+            if c.closed {
+                continue;
+            }
             if e.is_writable() {
                 run.write(c)?;
             }
@@ -454,6 +488,14 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
     }
     let i = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted[i.clamp(1, sorted.len()) - 1] as f64 / 1e6
+}
+
+/// A positive number of seconds or requests.
+fn positive(v: &str) -> Fallible<f64> {
+    match v.parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 => Ok(n),
+        _ => Err(format!("not a positive number: {v}").into()),
+    }
 }
 
 fn kdf_median(runs: &str) -> Fallible<()> {
@@ -494,7 +536,7 @@ fn main() -> Fallible<()> {
     let (mut slice, mut server, mut expect) = (Duration::from_secs(1), None, None);
     while let [flag, v, more @ ..] = rest {
         match flag.as_str() {
-            "--slice" => slice = Duration::from_secs_f64(v.parse()?),
+            "--slice" => slice = Duration::from_secs_f64(positive(v)?),
             "--server-pid" => server = Some(v.parse()?),
             "--expect" => {
                 expect = Some(
@@ -522,10 +564,10 @@ fn main() -> Fallible<()> {
     let start = Instant::now();
     let until = match mode.as_str() {
         // Each kind gets S seconds in all.
-        "--seconds" => Until::Time(
-            start + Duration::from_secs_f64(amount.parse::<f64>()? * kinds.len() as f64),
-        ),
-        "--requests" if kinds.len() == 1 => Until::Count(amount.parse()?),
+        "--seconds" => {
+            Until::Time(start + Duration::from_secs_f64(positive(amount)? * kinds.len() as f64))
+        }
+        "--requests" if kinds.len() == 1 => Until::Count(positive(amount)? as u64),
         _ => return Err(usage.into()),
     };
     let turns = Turns {
