@@ -166,25 +166,33 @@ load() {
 }
 field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<< "$2"; }
 
-# A short warm-up of each kind, then the rounds: in each, every kind gets
-# SECONDS in turns of a second.
+# The rounds: in each, every kind gets SECONDS in turns of a second, after
+# a short warm-up. Each round and the light run below have a server of
+# their own, started afresh, so that no run finds the nonce memory full of
+# the nonces of the runs before it (a fast run fills most of it).
 kinds=(notfound signed token bearer)
 all_kinds=$(IFS=,; echo "${kinds[*]}")
-load "$all_kinds" "$conns" --seconds 1 > /dev/null
 declare -A results
 for ((r = 1; r <= rounds; r++)); do
+    if ((r > 1)); then
+        stop_server
+        start_server
+    fi
+    load "$all_kinds" "$conns" --seconds 1 > /dev/null
     lines=$(load "$all_kinds" "$conns" --seconds "$secs")
     for kind in "${kinds[@]}"; do
         results[$kind,$r]=$(grep "^kind=$kind " <<< "$lines")
     done
 done
-# Signed requests at light load: latency without 64 connections' queue.
-light=$(load signed 4 --seconds "$secs")
 hwm_loaded=$(mem_kib VmHWM) rss_loaded=$(mem_kib VmRSS)
+# Signed requests at light load: latency without 64 connections' queue.
+stop_server
+start_server
+light=$(load signed 4 --seconds "$secs")
 
 # ----------------------------------------------------------------- memory --
 # Fill the nonce memory: as many signed requests as it holds (those of the
-# runs above are still in it, so the last ones get 503), then a quarter as
+# light run are still in it, so the last ones get 503), then a quarter as
 # many more, which must all get 503 and must not grow it.
 t0=$EPOCHREALTIME
 fill=$(load signed "$conns" --requests "$capacity" --expect 200,503)
