@@ -401,7 +401,8 @@ fn oauth1(
         .map(Secret::expose)
         .unwrap_or_default();
     let matches = |base: &str| signature::verify(base, consumer_secret, token_secret, p.signature);
-    let Some(normalisation) = normalisation(req, &params, aliases, &out, matches) else {
+    let strict = out.base_string.as_deref().unwrap_or_default();
+    let Some(normalisation) = normalisation(req, &params, aliases, strict, matches) else {
         return Ok(out.fail(Reason::BadSignature));
     };
     out.normalisation = Some(normalisation.name());
@@ -425,17 +426,17 @@ fn oauth1(
     Ok(out)
 }
 
-/// The first normalisation whose base string `matches` takes: strict,
+/// The first normalisation whose base string `matches` takes: `strict`,
 /// then without repeated pairs, then each alias origin. The others are
 /// built only when the strict one fails, as it does for few clients.
 fn normalisation(
     req: &HttpRequest,
     params: &[Param],
     aliases: &[impl AsRef<str>],
-    out: &Outcome,
+    strict: &str,
     matches: impl Fn(&str) -> bool,
 ) -> Option<Normalisation> {
-    if out.base_string.as_deref().is_some_and(&matches) {
+    if matches(strict) {
         return Some(Normalisation::Strict);
     }
     let uri = req.base_uri();
