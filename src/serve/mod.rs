@@ -1,6 +1,6 @@
 //! `appctl serve`: the platform's auth endpoints over HTTP on loopback,
 //! answered from the store. Plain HTTP is served by an event loop a core
-//! (`evented.rs`), TLS by a thread a connection; at most
+//! but one (`evented.rs`), TLS by a thread a connection; at most
 //! [`MAX_CONNECTIONS`] at once, every limit of [`http`] held per request
 //! by both. It calls `src/oauth/` and `src/store/`, never the CLI.
 //!
@@ -137,7 +137,6 @@ pub fn run(store: Store, cfg: &Config, ready: impl FnOnce(&str) -> Result<()>) -
         let Ok(mut conn) = conn else {
             continue;
         };
-
         if active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
             active.fetch_sub(1, Ordering::SeqCst);
             // Over TLS a plain 503 would be garbage to the client: it is
