@@ -1,15 +1,18 @@
 //! The load generator of `benches/serve.sh`: CONNECTIONS keep-alive
-//! connections to a running `appctl serve`, each sending one kind of
-//! request back to back for SECONDS (or N requests in all), and one line of
-//! figures: requests per second, p50/p99/max latency, the statuses seen and
-//! the CPU time this process used.
+//! connections to a running `appctl serve`, sending requests back to back
+//! for SECONDS of each KIND (or N requests of one kind), the kinds taking
+//! turns of `--slice` seconds (1 by default); then one line of figures a
+//! kind: requests per second, p50/p99/max latency, the statuses seen, and
+//! the CPU time of this process and of the server (`--server-pid`) during
+//! the kind's turns.
 //!
 //! All connections share one thread and one event loop (mio), so that the
 //! generator takes as little as it can of the cores it shares with the
 //! server: a thread per connection cost it most of a core in switches.
 //!
-//! Usage: `serve_bench ADDR KIND CONNECTIONS (--seconds S | --requests N)
-//! [--expect STATUS,...] SECRETS.json...`, or `serve_bench kdf RUNS`: the
+//! Usage: `serve_bench ADDR KIND[,KIND...] CONNECTIONS (--seconds S |
+//! --requests N) [--slice S] [--server-pid PID] [--expect STATUS,...]
+//! SECRETS.json...`, or `serve_bench kdf RUNS`: the
 //! median of RUNS key derivations at the default cost, in-process (the one
 //! derivation `appctl serve` does when it starts with a passphrase).
 //!
@@ -523,12 +526,11 @@ fn main() -> Fallible<()> {
     };
     let kinds = kinds
         .split(',')
-        .map(|k| match k {
-            "signed" => Ok(Kind::Signed),
-            "token" => Ok(Kind::Token),
-            "bearer" => Ok(Kind::Bearer),
-            "notfound" => Ok(Kind::NotFound),
-            _ => Err(usage),
+        .map(|k| {
+            [Kind::Signed, Kind::Token, Kind::Bearer, Kind::NotFound]
+                .into_iter()
+                .find(|kind| kind.name() == k)
+                .ok_or(usage)
         })
         .collect::<Result<Vec<Kind>, _>>()?;
     let conns: usize = conns.parse()?;
